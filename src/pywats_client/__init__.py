@@ -1,0 +1,1 @@
+"""pywats_client: the headless WATS station service (watch folders, durable queue, upload)."""
