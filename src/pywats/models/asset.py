@@ -1,0 +1,3 @@
+"""Pydantic models of the WATS asset domain."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Pydantic models of the WATS SCIM user domain."""
+
+from __future__ import annotations
