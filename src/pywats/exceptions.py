@@ -11,6 +11,7 @@
     │   ├── WatsConnectionError       connect / read / write failed
     │   └── WatsTimeoutError          the request timed out
     ├── CircuitOpenError              the circuit breaker refuses calls for now
+    ├── UnexpectedResponseError       a 2xx answer whose body is not what the API promises
     └── ApiError                      the server answered with an error status
         ├── BadRequestError           400
         │   └── ReportRejectedError   400 on report submission (server's validation text)
@@ -88,6 +89,16 @@ class CircuitOpenError(WatsError):
     def __init__(self, retry_in: float) -> None:
         self.retry_in = retry_in
         super().__init__(f"circuit breaker open; next probe in {retry_in:.1f} s")
+
+
+class UnexpectedResponseError(WatsError):
+    """A successful (2xx) answer whose body cannot be decoded or has the wrong shape."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        self.method = method
+        self.path = path
+        where = f" ({method} {path})" if method else ""
+        super().__init__(f"{message}{where}")
 
 
 class ApiError(WatsError):
@@ -173,6 +184,7 @@ __all__ = [
     "ReportValidationError",
     "ServerError",
     "TransportError",
+    "UnexpectedResponseError",
     "WatsConnectionError",
     "WatsError",
     "WatsTimeoutError",

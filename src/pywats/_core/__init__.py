@@ -1,0 +1,1 @@
+"""The HTTP core: pure decision code plus one async shell (:class:`AsyncHttpCore`)."""

@@ -1,0 +1,1 @@
+"""Hand-written async domain classes, one module per WATS API area."""
