@@ -1,0 +1,52 @@
+"""Turning decoded JSON answers into models, with a typed error when the shape is wrong.
+
+Shared by the process, product and production domains.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from pywats.exceptions import UnexpectedResponseError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
+
+
+def parse_model(model: type[ModelT], data: Any, method: str, path: str) -> ModelT:
+    """Validate ``data`` as ``model`` or raise :class:`UnexpectedResponseError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"unexpected {model.__name__} body: {_first_error(exc)}", method=method, path=path
+        ) from None
+
+
+def parse_list(model: type[ModelT], data: Any, method: str, path: str) -> list[ModelT]:
+    """Validate ``data`` as a JSON array of ``model`` (``None`` means an empty list)."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise UnexpectedResponseError(
+            f"expected a JSON array, got {type(data).__name__}", method=method, path=path
+        )
+    return [parse_model(model, item, method, path) for item in data]
+
+
+def parse_as(adapter: TypeAdapter[T], data: Any, method: str, path: str) -> T:
+    """Validate ``data`` with a type adapter or raise :class:`UnexpectedResponseError`."""
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        raise UnexpectedResponseError(
+            f"unexpected body: {_first_error(exc)}", method=method, path=path
+        ) from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    location = ".".join(str(part) for part in error["loc"])
+    return f"{location}: {error['msg']}" if location else str(error["msg"])
