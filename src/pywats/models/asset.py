@@ -9,12 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
-
-class _AssetModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+from pywats.models._base import ApiModel
 
 
 class AssetState(IntEnum):
@@ -59,7 +56,7 @@ class IntervalMode(IntEnum):
     EXTERNAL = -2
 
 
-class Setting(_AssetModel):
+class Setting(ApiModel):
     """A key/value tag; ``change`` on save: 0 none, 1 add, 2 update, 3 delete."""
 
     key: str
@@ -67,7 +64,7 @@ class Setting(_AssetModel):
     change: int | None = None
 
 
-class AssetType(_AssetModel):
+class AssetType(ApiModel):
     """An asset type: limits and intervals shared by its assets (``typeName`` required)."""
 
     type_id: str | None = None
@@ -82,7 +79,7 @@ class AssetType(_AssetModel):
     icon: str | None = None
 
 
-class AssetLog(_AssetModel):
+class AssetLog(ApiModel):
     """One record of an asset's log."""
 
     log_id: int | None = None
@@ -96,7 +93,7 @@ class AssetLog(_AssetModel):
     comment: str | None = None
 
 
-class Asset(_AssetModel):
+class Asset(ApiModel):
     """A piece of test equipment or a fixture (``serialNumber`` and ``typeId`` required on save)."""
 
     asset_id: str | None = None
@@ -126,13 +123,13 @@ class Asset(_AssetModel):
     xml_data: str | None = None
 
 
-class AssetMessage(_AssetModel):
+class AssetMessage(ApiModel):
     """Body of ``POST /api/Asset/Message``."""
 
     content: str
 
 
-class AssetStatus(_AssetModel):
+class AssetStatus(ApiModel):
     """Current status and alarm state of an asset (``GET /api/Asset/Status``).
 
     ``*_overdue_days`` is positive when a calibration or maintenance is late, negative while

@@ -5,14 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntEnum, IntFlag
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
-
+from pywats.models._base import ApiModel
 from pywats.models.asset import Setting
-
-
-class _RootCauseModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
 
 
 class TicketStatus(IntFlag):
@@ -55,14 +49,14 @@ class UpdateType(IntEnum):
     NOTIFICATION = 3
 
 
-class TicketAttachment(_RootCauseModel):
+class TicketAttachment(ApiModel):
     """Reference to an uploaded attachment (upload first, then cite its id in an update)."""
 
     attachment_id: str
     filename: str | None = None
 
 
-class TicketUpdate(_RootCauseModel):
+class TicketUpdate(ApiModel):
     """One entry of a ticket's history, or the update to apply on save."""
 
     update_id: str | None = None
@@ -73,7 +67,7 @@ class TicketUpdate(_RootCauseModel):
     attachments: list[TicketAttachment] | None = None
 
 
-class Ticket(_RootCauseModel):
+class Ticket(ApiModel):
     """A RootCause ticket."""
 
     ticket_id: str | None = None

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
+
+from pywats.models._base import ApiModel
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 LIST_RESPONSE_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -26,11 +27,7 @@ PATCHABLE_PATHS = (
 )
 
 
-class _ScimModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
-
-
-class ScimName(_ScimModel):
+class ScimName(ApiModel):
     """A user's name parts."""
 
     formatted: str | None = None
@@ -38,7 +35,7 @@ class ScimName(_ScimModel):
     family_name: str | None = None
 
 
-class ScimEmail(_ScimModel):
+class ScimEmail(ApiModel):
     """One e-mail address of a user."""
 
     value: str
@@ -46,7 +43,7 @@ class ScimEmail(_ScimModel):
     primary: bool | None = None
 
 
-class ScimMeta(_ScimModel):
+class ScimMeta(ApiModel):
     """Resource metadata set by the server."""
 
     resource_type: str | None = None
@@ -55,7 +52,7 @@ class ScimMeta(_ScimModel):
     location: str | None = None
 
 
-class ScimUser(_ScimModel):
+class ScimUser(ApiModel):
     """A SCIM user (``userName`` required on create)."""
 
     schemas: list[str] = Field(default_factory=lambda: [USER_SCHEMA])
@@ -69,7 +66,7 @@ class ScimUser(_ScimModel):
     meta: ScimMeta | None = None
 
 
-class ScimListResponse(_ScimModel):
+class ScimListResponse(ApiModel):
     """One page of ``GET /api/SCIM/v2/Users`` (``start_index`` is 1-based)."""
 
     schemas: list[str] = Field(default_factory=lambda: [LIST_RESPONSE_SCHEMA])
@@ -79,7 +76,7 @@ class ScimListResponse(_ScimModel):
     resources: list[ScimUser] = Field(default_factory=list, alias="Resources")
 
 
-class ScimPatchOperation(_ScimModel):
+class ScimPatchOperation(ApiModel):
     """One PatchOp operation; WATS supports only ``replace``."""
 
     op: Literal["replace"] = "replace"
@@ -87,14 +84,14 @@ class ScimPatchOperation(_ScimModel):
     value: str | bool
 
 
-class ScimPatchRequest(_ScimModel):
+class ScimPatchRequest(ApiModel):
     """Body of ``PATCH /api/SCIM/v2/Users/{id}``."""
 
     schemas: list[str] = Field(default_factory=lambda: [PATCH_OP_SCHEMA])
     operations: list[ScimPatchOperation] = Field(alias="Operations")
 
 
-class ScimToken(_ScimModel):
+class ScimToken(ApiModel):
     """A provisioning token from ``GET /api/SCIM/v2/Token``."""
 
     token: str

@@ -8,14 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import IntFlag, StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
+from pywats.models._base import ApiModel
 from pywats.models.asset import Setting
-
-
-class _SoftwareModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
 
 
 class PackageStatus(StrEnum):
@@ -69,7 +65,7 @@ def parse_file_attribute(text: str) -> FileAttribute | None:
     return result
 
 
-class Package(_SoftwareModel):
+class Package(ApiModel):
     """A software package (``name`` required on create; version is assigned by the server)."""
 
     package_id: str | None = None
@@ -92,7 +88,7 @@ class Package(_SoftwareModel):
     revoked_by: str | None = None
 
 
-class PackageFile(_SoftwareModel):
+class PackageFile(ApiModel):
     """Metadata of one file in a package (the server spells ``Description`` in PascalCase)."""
 
     package_file_id: str
@@ -102,7 +98,7 @@ class PackageFile(_SoftwareModel):
     description: str | None = Field(default=None, alias="Description")
 
 
-class VirtualFolder(_SoftwareModel):
+class VirtualFolder(ApiModel):
     """A Production Manager virtual folder."""
 
     id: str
