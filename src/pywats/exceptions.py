@@ -4,6 +4,7 @@
 
     WatsError
     ├── ConfigurationError            a client cannot be built (no base URL, no token, bad option)
+    ├── InvalidArgumentError          a method argument is malformed (raised before any request)
     ├── ReportError                   a report is unreadable or breaks a rule
     │   ├── ReportFormatError         malformed WSJF / WSXF / WSTF (carries position or JSON path)
     │   └── ReportValidationError     parsed, but breaks validation rules (carries every problem)
@@ -37,6 +38,13 @@ class WatsError(Exception):
 
 class ConfigurationError(WatsError):
     """A client or service cannot be configured as asked."""
+
+
+class InvalidArgumentError(WatsError, ValueError):
+    """A method argument is malformed or out of range; nothing was sent to the server.
+
+    Also a :class:`ValueError`, so code that already catches that keeps working.
+    """
 
 
 class ReportError(WatsError):
@@ -175,6 +183,7 @@ __all__ = [
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
+    "InvalidArgumentError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
