@@ -1,0 +1,136 @@
+"""Request helpers shared by the process, product and production route modules.
+
+Handlers raise :class:`RouteError` for bad input or missing rows; :func:`guarded` turns it
+into a WATS-shaped error response, so handlers read as straight-line code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from pywats_emulator.http import BadRequest, error_response
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class RouteError(Exception):
+    """An error answer: HTTP ``status`` and the ``Message`` text."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def bad_request(message: str) -> RouteError:
+    """A 400 error."""
+    return RouteError(400, message)
+
+
+def not_found(message: str) -> RouteError:
+    """A 404 error."""
+    return RouteError(404, message)
+
+
+def guarded(handler: Handler) -> Handler:
+    """Wrap a handler so a :class:`RouteError` (or the core's ``BadRequest``) becomes its
+    error response."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except (RouteError, BadRequest) as exc:
+            return error_response(exc.status, exc.message)
+
+    return endpoint
+
+
+def lookup(params: Mapping[str, str], name: str) -> str | None:
+    """A query parameter by case-insensitive name (ASP.NET binds names that way)."""
+    wanted = name.lower()
+    for key, value in params.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def required_str(params: Mapping[str, str], name: str) -> str:
+    """A required, non-blank query parameter."""
+    value = lookup(params, name)
+    if value is None or not value.strip():
+        raise bad_request(f"The parameter '{name}' is required.")
+    return value
+
+
+def optional_str(params: Mapping[str, str], name: str) -> str | None:
+    """An optional query parameter; blank counts as absent."""
+    value = lookup(params, name)
+    return value if value is not None and value.strip() else None
+
+
+def optional_bool(params: Mapping[str, str], name: str) -> bool | None:
+    """An optional boolean query parameter (``true``/``false``, any case)."""
+    value = optional_str(params, name)
+    if value is None:
+        return None
+    return parse_bool(value, name)
+
+
+def parse_bool(value: str, name: str) -> bool:
+    """``true``/``false`` (any case) or a 400 naming the parameter."""
+    lowered = value.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise bad_request(f"The value '{value}' is not valid for {name}.")
+
+
+def optional_int(params: Mapping[str, str], name: str) -> int | None:
+    """An optional integer query parameter."""
+    value = optional_str(params, name)
+    if value is None:
+        return None
+    return parse_int(value, name)
+
+
+def required_int(params: Mapping[str, str], name: str) -> int:
+    """A required integer query parameter."""
+    return parse_int(required_str(params, name), name)
+
+
+def parse_int(value: str, name: str) -> int:
+    """An integer or a 400 naming the parameter."""
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise bad_request(f"The value '{value}' is not valid for {name}.") from None
+
+
+def body_list(data: Any, what: str) -> list[dict[str, Any]]:
+    """A JSON body that must be an array of objects."""
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise bad_request(f"The request body must be an array of {what} objects.")
+    return data
+
+
+def body_object(data: Any, what: str) -> dict[str, Any]:
+    """A JSON body that must be one object."""
+    if not isinstance(data, dict):
+        raise bad_request(f"The request body must be a {what} object.")
+    return data
+
+
+def field(data: Mapping[str, Any], name: str) -> Any:
+    """A body field by case-insensitive name (clients send camelCase or PascalCase)."""
+    wanted = name.lower()
+    for key, value in data.items():
+        if key.lower() == wanted:
+            return value
+    return None
