@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pywats.domains._base import AsyncDomain
 
-class AsyncRootCauseDomain:
+
+class AsyncRootCauseDomain(AsyncDomain):
     """Async access to the WATS root-cause ticket endpoints."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pywats.domains._base import AsyncDomain
 
-class AsyncScimDomain:
+
+class AsyncScimDomain(AsyncDomain):
     """Async access to the WATS SCIM user endpoints."""

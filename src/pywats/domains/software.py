@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pywats.domains._base import AsyncDomain
 
-class AsyncSoftwareDomain:
+
+class AsyncSoftwareDomain(AsyncDomain):
     """Async access to the WATS software distribution endpoints."""
