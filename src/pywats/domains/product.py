@@ -1,9 +1,157 @@
-"""The WATS product domain (``wats.product``)."""
+"""The WATS product domain (``wats.product``): products, revisions, BOMs, vendors, groups."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from pywats._core.odata import Filter
 from pywats.domains._base import AsyncDomain
+from pywats.domains._process_parsing import parse_list, parse_model
+from pywats.models.product import (
+    Bom,
+    BomItem,
+    Product,
+    ProductGroup,
+    ProductRevision,
+    ProductView,
+    Vendor,
+)
+
+_XML = {"Content-Type": "application/xml"}
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
 
 
 class AsyncProductDomain(AsyncDomain):
-    """Async access to the WATS product endpoints."""
+    """Async access to the WATS product endpoints (``/api/Product...``)."""
+
+    async def get_product(self, part_number: str) -> Product:
+        """Get a product with its revisions (``GET /api/Product/{partNumber}``)."""
+        path = f"/api/Product/{_segment(part_number)}"
+        data = await self._http.request_json("GET", path)
+        return parse_model(Product, data, "GET", path)
+
+    async def get_product_revision(self, part_number: str, revision: str) -> ProductRevision:
+        """Get one revision (``GET /api/Product/{partNumber}/{revision}``)."""
+        path = f"/api/Product/{_segment(part_number)}/{_segment(revision)}"
+        data = await self._http.request_json("GET", path)
+        return parse_model(ProductRevision, data, "GET", path)
+
+    async def query_products(
+        self,
+        filter: str | Filter | None = None,  # noqa: A002 - the OData option is called $filter
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        orderby: str | None = None,
+    ) -> list[ProductView]:
+        """List products (``GET /api/Product/Query``) with OData options.
+
+        ``filter`` is an OData expression such as ``"partNumber eq 'PCBA-1000'"`` or a
+        :class:`pywats._core.odata.Filter`. The server returns at most 1000 rows when ``top``
+        is not given.
+        """
+        path = "/api/Product/Query"
+        params = {
+            "$filter": None if filter is None else str(filter),
+            "$top": top,
+            "$skip": skip,
+            "$orderby": orderby,
+        }
+        data = await self._http.request_json("GET", path, params=params)
+        return parse_list(ProductView, data, "GET", path)
+
+    async def save_product(self, product: Product) -> Product:
+        """Add (no ``product_id``) or update a product (``PUT /api/Product``)."""
+        path = "/api/Product"
+        data = await self._http.request_json("PUT", path, json=product.to_wire())
+        return parse_model(Product, data, "PUT", path)
+
+    async def save_products(self, products: Sequence[Product]) -> list[Product]:
+        """Add or update several products at once (``PUT /api/Products``)."""
+        path = "/api/Products"
+        body = [product.to_wire() for product in products]
+        data = await self._http.request_json("PUT", path, json=body)
+        return parse_list(Product, data, "PUT", path)
+
+    async def save_product_revision(self, revision: ProductRevision) -> ProductRevision:
+        """Add (no ``product_revision_id``) or update a revision (``PUT /api/Product/Revision``).
+
+        The product is found by ``product_id`` or, failing that, by ``part_number``.
+        """
+        path = "/api/Product/Revision"
+        data = await self._http.request_json("PUT", path, json=revision.to_wire())
+        return parse_model(ProductRevision, data, "PUT", path)
+
+    async def save_product_revisions(
+        self, revisions: Sequence[ProductRevision]
+    ) -> list[ProductRevision]:
+        """Add or update several revisions at once (``PUT /api/Products/Revisions``)."""
+        path = "/api/Products/Revisions"
+        body = [revision.to_wire() for revision in revisions]
+        data = await self._http.request_json("PUT", path, json=body)
+        return parse_list(ProductRevision, data, "PUT", path)
+
+    async def put_bom(self, bom: Bom) -> None:
+        """Insert or replace a revision's BOM from WSBF XML (``PUT /api/Product/BOM``)."""
+        await self._http.request_text(
+            "PUT", "/api/Product/BOM", content=bom.to_wsbf(), headers=_XML
+        )
+
+    async def get_bom(self, part_number: str, revision: str) -> list[BomItem]:
+        """Internal: the stored BOM lines of a revision (``GET /api/internal/Product/Bom``)."""
+        path = "/api/internal/Product/Bom"
+        params = {"partNumber": part_number, "revision": revision}
+        data = await self._http.request_json("GET", path, params=params)
+        return parse_list(BomItem, data, "GET", path)
+
+    async def get_vendors(self) -> list[Vendor]:
+        """List vendors (``GET /api/Product/Vendors``)."""
+        path = "/api/Product/Vendors"
+        data = await self._http.request_json("GET", path)
+        return parse_list(Vendor, data, "GET", path)
+
+    async def add_vendors(self, vendor_names: Sequence[str]) -> None:
+        """Add the vendors that do not exist yet (``PUT /api/Product/Vendors``)."""
+        body = [Vendor(vendor_name=name).to_wire() for name in vendor_names]
+        await self._http.request_text("PUT", "/api/Product/Vendors", json=body)
+
+    async def delete_vendors(self, vendor_names: Sequence[str]) -> None:
+        """Delete vendors by name (``DELETE /api/Product/Vendors``, body array)."""
+        body = [Vendor(vendor_name=name).to_wire() for name in vendor_names]
+        await self._http.request_text("DELETE", "/api/Product/Vendors", json=body)
+
+    async def add_product_group_filter(
+        self,
+        product_group: str,
+        part_number: str,
+        *,
+        revision: str | None = None,
+        exclude: bool = False,
+    ) -> None:
+        """Include (or ``exclude``) a part number [+ revision] in a product group.
+
+        Calls ``POST /api/Product/ProductGroupFilter``.
+        """
+        params = {
+            "productGroup": product_group,
+            "partNumber": part_number,
+            "revision": revision,
+            "exclude": exclude,
+        }
+        await self._http.request_text("POST", "/api/Product/ProductGroupFilter", params=params)
+
+    async def get_product_groups_by_product(
+        self, part_number: str, *, revision: str | None = None
+    ) -> list[ProductGroup]:
+        """Product groups a part number [+ revision] belongs to.
+
+        Calls ``GET /api/Product/ProductGroupsByProduct``.
+        """
+        path = "/api/Product/ProductGroupsByProduct"
+        params = {"partNumber": part_number, "revision": revision}
+        data = await self._http.request_json("GET", path, params=params)
+        return parse_list(ProductGroup, data, "GET", path)

@@ -1,0 +1,257 @@
+"""Product routes: products, revisions, OData query, WSBF BOMs, vendors and product groups.
+
+Tables (see ``_product_store.SCHEMA``): ``products``, ``product_revisions``,
+``product_vendors``, ``product_groups``, ``product_group_filters``, ``bom_items`` and
+``product_revision_relations`` (box-build children, read by the production routes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pywats_emulator.http import json_response, read_json
+from pywats_emulator.routes._process_params import (
+    bad_request,
+    body_list,
+    body_object,
+    field,
+    guarded,
+    not_found,
+    optional_bool,
+    optional_int,
+    optional_str,
+    required_str,
+)
+from pywats_emulator.routes._product_odata import (
+    ODataError,
+    apply_orderby,
+    parse_filter,
+    parse_orderby,
+)
+from pywats_emulator.routes._product_store import (
+    SCHEMA,
+    add_group_filter,
+    find_product,
+    find_revision,
+    product_json,
+    product_view,
+    replace_bom,
+    revision_json,
+    save_product,
+    save_revision,
+    seed_products,
+)
+from pywats_emulator.routes._product_wsbf import WsbfError, parse_wsbf
+from pywats_emulator.state import EmulatorState
+from pywats_emulator.store import Store
+
+__all__ = ["SCHEMA", "query_products", "routes", "seed"]
+
+QUERY_FIELDS = ("partNumber", "name", "category", "nonSerial", "state", "description")
+DEFAULT_TOP = 1000
+
+
+def seed(store: Store) -> None:
+    """Demo products (incl. the part numbers of the shared report exports), vendors, groups."""
+    seed_products(store)
+
+
+def query_products(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
+    """Apply ``$filter``, ``$orderby``, ``$skip`` and ``$top`` to ``ProductView`` rows."""
+    try:
+        predicate = parse_filter(optional_str(params, "$filter") or "", QUERY_FIELDS)
+        order = parse_orderby(optional_str(params, "$orderby") or "partNumber", QUERY_FIELDS)
+    except ODataError as exc:
+        raise bad_request(f"The query specified in the URI is not valid. {exc}") from None
+    top = optional_int(params, "$top")
+    skip = optional_int(params, "$skip") or 0
+    if (top is not None and top < 0) or skip < 0:
+        raise bad_request("$top and $skip must not be negative.")
+    chosen = apply_orderby([row for row in rows if predicate(row)], order)
+    end = skip + (DEFAULT_TOP if top is None else top)
+    return [dict(row) for row in chosen[skip:end]]
+
+
+def groups_of(store: Store, part_number: str, revision: str | None) -> list[dict[str, Any]]:
+    """Groups with an include filter matching PN[+rev] and no matching exclude filter."""
+    rows = store.query(
+        "SELECT g.product_group_id, g.name, f.exclude FROM product_groups g"
+        " JOIN product_group_filters f USING (product_group_id)"
+        " WHERE f.part_number = ? AND (f.revision IS NULL OR f.revision = ?)",
+        (part_number, revision),
+    )
+    excluded = {row["product_group_id"] for row in rows if row["exclude"]}
+    groups = {
+        row["product_group_id"]: row["name"]
+        for row in rows
+        if not row["exclude"] and row["product_group_id"] not in excluded
+    }
+    return [
+        {"productGroupId": group_id, "name": name}
+        for group_id, name in sorted(groups.items(), key=lambda item: item[1])
+    ]
+
+
+def routes(state: EmulatorState) -> list[Route]:
+    """The product routes bound to ``state``'s store."""
+    store = state.store
+
+    @guarded
+    async def get_product(request: Request) -> Response:
+        return json_response(product_json(store, find_product(store, _path(request, "pn"))))
+
+    @guarded
+    async def get_revision(request: Request) -> Response:
+        row = find_revision(store, _path(request, "pn"), _path(request, "rev"))
+        return json_response(revision_json(row))
+
+    @guarded
+    async def query(request: Request) -> Response:
+        rows = [product_view(dict(r)) for r in store.query("SELECT * FROM products")]
+        return json_response(query_products(rows, request.query_params))
+
+    @guarded
+    async def put_product(request: Request) -> Response:
+        body = body_object(await read_json(request), "Product")
+        return json_response(save_product(store, body))
+
+    @guarded
+    async def put_products(request: Request) -> Response:
+        bodies = body_list(await read_json(request), "Product")
+        with store.transaction():
+            saved = [save_product(store, body) for body in bodies]
+        return json_response(saved)
+
+    @guarded
+    async def put_revision(request: Request) -> Response:
+        body = body_object(await read_json(request), "ProductRevision")
+        return json_response(save_revision(store, body))
+
+    @guarded
+    async def put_revisions(request: Request) -> Response:
+        bodies = body_list(await read_json(request), "ProductRevision")
+        with store.transaction():
+            saved = [save_revision(store, body) for body in bodies]
+        return json_response(saved)
+
+    @guarded
+    async def put_bom(request: Request) -> Response:
+        try:
+            bom = parse_wsbf(await request.body())
+        except WsbfError as exc:
+            raise bad_request(str(exc)) from None
+        count = replace_bom(store, bom)
+        return json_response(
+            {"partNumber": bom.part_number, "revision": bom.revision, "componentCount": count}
+        )
+
+    @guarded
+    async def get_bom(request: Request) -> Response:
+        params = request.query_params
+        revision = find_revision(
+            store, required_str(params, "partNumber"), required_str(params, "revision")
+        )
+        rows = store.query(
+            "SELECT * FROM bom_items WHERE product_revision_id = ? ORDER BY bom_item_id",
+            (revision["product_revision_id"],),
+        )
+        return json_response([_bom_item(dict(row)) for row in rows])
+
+    @guarded
+    async def get_vendors(request: Request) -> Response:
+        rows = store.query("SELECT vendor_name FROM product_vendors ORDER BY vendor_name")
+        return json_response([{"VendorName": row["vendor_name"]} for row in rows])
+
+    @guarded
+    async def put_vendors(request: Request) -> Response:
+        names = _vendor_names(await read_json(request))
+        with store.transaction():
+            for name in names:
+                store.execute("INSERT OR IGNORE INTO product_vendors VALUES (?)", (name,))
+        return json_response(None, status=200)
+
+    @guarded
+    async def delete_vendors(request: Request) -> Response:
+        names = _vendor_names(await read_json(request))
+        with store.transaction():
+            for name in names:
+                store.execute("DELETE FROM product_vendors WHERE vendor_name = ?", (name,))
+        return json_response(None, status=200)
+
+    @guarded
+    async def post_group_filter(request: Request) -> Response:
+        params = request.query_params
+        group_name = required_str(params, "productGroup")
+        part_number = required_str(params, "partNumber")
+        group = store.query_one(
+            "SELECT product_group_id FROM product_groups WHERE name = ?", (group_name,)
+        )
+        if group is None:
+            raise not_found(f"Product group '{group_name}' was not found.")
+        find_product(store, part_number)
+        add_group_filter(
+            store,
+            group["product_group_id"],
+            part_number,
+            optional_str(params, "revision"),
+            bool(optional_bool(params, "exclude")),
+        )
+        return json_response(None, status=200)
+
+    @guarded
+    async def groups_by_product(request: Request) -> Response:
+        params = request.query_params
+        part_number = find_product(store, required_str(params, "partNumber"))["part_number"]
+        return json_response(groups_of(store, part_number, optional_str(params, "revision")))
+
+    return [
+        Route("/api/product/query", query, methods=["GET"]),
+        Route("/api/product/bom", put_bom, methods=["PUT"]),
+        Route("/api/product/revision", put_revision, methods=["PUT"]),
+        Route("/api/product/vendors", get_vendors, methods=["GET"]),
+        Route("/api/product/vendors", put_vendors, methods=["PUT"]),
+        Route("/api/product/vendors", delete_vendors, methods=["DELETE"]),
+        Route("/api/product/productgroupfilter", post_group_filter, methods=["POST"]),
+        Route("/api/product/productgroupsbyproduct", groups_by_product, methods=["GET"]),
+        Route("/api/product", put_product, methods=["PUT"]),
+        Route("/api/products", put_products, methods=["PUT"]),
+        Route("/api/products/revisions", put_revisions, methods=["PUT"]),
+        Route("/api/internal/product/bom", get_bom, methods=["GET"]),
+        Route("/api/product/{pn}", get_product, methods=["GET"]),
+        Route("/api/product/{pn}/{rev}", get_revision, methods=["GET"]),
+    ]
+
+
+def _path(request: Request, name: str) -> str:
+    return str(request.path_params[name])
+
+
+def _vendor_names(data: Any) -> list[str]:
+    names = []
+    for item in body_list(data, "Vendor"):
+        name = field(item, "VendorName")
+        if not isinstance(name, str) or not name.strip():
+            raise bad_request("Every vendor needs a non-empty VendorName.")
+        names.append(name.strip())
+    return names
+
+
+def _bom_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "bomItemId": row["bom_item_id"],
+        "productRevisionId": row["product_revision_id"],
+        "componentRef": row["component_ref"],
+        "partNumber": row["part_number"],
+        "revision": row["revision"],
+        "description": row["description"],
+        "quantity": row["quantity"],
+        "functionBlock": row["function_block"],
+        "manufacturer": None,
+        "manufacturerPn": None,
+        "vendor": None,
+        "vendorPn": None,
+    }
