@@ -5,6 +5,7 @@
     WatsError
     ├── ConfigurationError            a client cannot be built (no base URL, no token, bad option)
     ├── InvalidArgumentError          a method argument is malformed (raised before any request)
+    ├── ClientClosedError             the client was closed; make a new one
     ├── ReportError                   a report is unreadable or breaks a rule
     │   ├── ReportFormatError         malformed WSJF / WSXF / WSTF (carries position or JSON path)
     │   └── ReportValidationError     parsed, but breaks validation rules (carries every problem)
@@ -45,6 +46,10 @@ class InvalidArgumentError(WatsError, ValueError):
 
     Also a :class:`ValueError`, so code that already catches that keeps working.
     """
+
+
+class ClientClosedError(WatsError):
+    """A call was made on a client after ``close()`` / ``aclose()``."""
 
 
 class ReportError(WatsError):
@@ -181,6 +186,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CircuitOpenError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InvalidArgumentError",

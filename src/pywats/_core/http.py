@@ -28,6 +28,7 @@ from pywats._core.redact import Redactor, secret_variants
 from pywats._core.retry import RetryPolicy, is_idempotent, retry_policy_from
 from pywats._version import __version__
 from pywats.exceptions import (
+    ClientClosedError,
     ConfigurationError,
     TransportError,
     UnexpectedResponseError,
@@ -218,6 +219,8 @@ class AsyncHttpCore:
         idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send with retries; return the successful response or raise a :class:`WatsError`."""
+        if self._client.is_closed:
+            raise ClientClosedError("this WATS client is closed; create a new one")
         method = method.upper()
         request = self._build_request(method, path, params, json, content, headers)
         retryable = is_idempotent(method, idempotent)
