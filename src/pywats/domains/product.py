@@ -8,6 +8,7 @@ from urllib.parse import quote
 from pywats._core.odata import Filter
 from pywats.domains._base import AsyncDomain
 from pywats.domains._process_parsing import parse_list, parse_model
+from pywats.exceptions import InvalidArgumentError
 from pywats.models.product import (
     Bom,
     BomItem,
@@ -22,6 +23,11 @@ _XML = {"Content-Type": "application/xml"}
 
 
 def _segment(value: str) -> str:
+    """One URL path segment; WATS routing decodes ``%2F`` to ``/``, so a slash cannot work."""
+    if "/" in value or "\\" in value or not value.strip():
+        raise InvalidArgumentError(
+            f"{value!r} cannot be used in a URL path (empty, or contains a slash)"
+        )
     return quote(value, safe="")
 
 
