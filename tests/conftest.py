@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pywats_emulator.testing"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PYWATS_SHARED", REPO_ROOT.parent / "shared"))
 EXPORTS = SHARED / "fixtures" / "wats-exports"

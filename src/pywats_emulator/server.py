@@ -1,0 +1,119 @@
+"""Serving the app with uvicorn: in a background thread (tests) or in the foreground (CLI)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from pywats.exceptions import ConfigurationError
+
+from .connections import tracking_protocol
+from .state import EmulatorState
+
+STARTUP_TIMEOUT = 30.0
+# In-flight requests (e.g. an injected hang) get this long to finish before shutdown
+# cancels them, so stopping the server never waits for a fault to play out.
+GRACEFUL_SHUTDOWN = 1
+
+
+def uvicorn_config(
+    app: Starlette,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "warning",
+    sock: socket.socket | None = None,
+) -> uvicorn.Config:
+    """A uvicorn configuration tuned for the emulator (h11 with tracked connections)."""
+    state: EmulatorState = app.state.emulator
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port if sock is None else 0,
+        http=tracking_protocol(state.connections),
+        ws="none",
+        lifespan="on",
+        access_log=False,
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
+        timeout_keep_alive=30,
+    )
+    return config
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket (port 0 = a free port chosen by the OS)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def base_url_of(sock: socket.socket) -> str:
+    """``http://host:port`` for a bound socket."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+class ThreadedServer:
+    """Runs the app on a free port in a daemon thread; use as a context manager."""
+
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._sock = bind_socket(host, port)
+        self.base_url = base_url_of(self._sock)
+        self._server = uvicorn.Server(uvicorn_config(app, host, port, sock=self._sock))
+        self._thread = threading.Thread(
+            target=self._run, name=f"pywats-emulator {self.base_url}", daemon=True
+        )
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self._server.run(sockets=[self._sock])
+        except Exception as exc:  # noqa: BLE001 - handed to the starting thread by start()
+            self._error = exc
+
+    def start(self) -> ThreadedServer:
+        """Start serving; returns once the server accepts connections."""
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self._server.started:
+            if self._error is not None or not self._thread.is_alive():
+                self._sock.close()
+                raise ConfigurationError(f"emulator failed to start: {self._error!r}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ConfigurationError("emulator did not start in time")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and wait for the thread (in-flight requests are cancelled)."""
+        self._server.should_exit = True
+        if self._thread.is_alive():
+            self._thread.join(timeout=STARTUP_TIMEOUT)
+        self._sock.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
