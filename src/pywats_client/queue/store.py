@@ -91,6 +91,9 @@ class ReportQueue:
         self._accept_lock = threading.Lock()
         self._claimed: dict[str, Envelope] = {}
         self._last_accepted_us = 0
+        # Size of the last input refused for lack of room: health() reports "not accepting"
+        # until an input of that size would fit again.
+        self._last_refused_bytes = 0
         self._dir_lock = (
             filelock.FileLock(self.directory / LOCK_NAME, timeout=0, thread_local=False)
             if lock_directory
@@ -195,8 +198,13 @@ class ReportQueue:
             self._check_admission(len(data))
             accepted_us = max(int(now * 1_000_000), self._last_accepted_us + 1)
             name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
-            self._files.install_new(name, data)
+            try:
+                self._files.install_new(name, data)
+            except DiskSpaceError:
+                self._last_refused_bytes = len(data)
+                raise
             self._last_accepted_us = accepted_us
+            self._last_refused_bytes = 0
             with self._lock:
                 self._index.put(name)
             return AcceptResult(QueueEntry.from_name(name, meta), duplicate=False)
@@ -225,6 +233,7 @@ class ReportQueue:
         refusal = self._refusal(incoming_bytes)
         if refusal is None:
             return
+        self._last_refused_bytes = incoming_bytes
         kind, message = refusal
         if kind is RefusalKind.DISK:
             raise DiskSpaceError(message)
@@ -461,8 +470,10 @@ class ReportQueue:
             return {state.value: count for state, count in self._index.counts().items()}
 
     def health(self) -> QueueHealth:
-        """Whether new input is accepted now; when not, which limit refuses it and why."""
-        refusal = self._refusal(0)
+        """Whether new input is accepted now; when not, which limit refuses it and why.
+
+        After a refusal, "accepting" means the refused input would fit now."""
+        refusal = self._refusal(self._last_refused_bytes)
         with self._lock:
             return QueueHealth(
                 accepting=refusal is None,
