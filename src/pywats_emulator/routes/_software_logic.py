@@ -1,0 +1,158 @@
+"""Software-distribution rules without I/O: status transitions, tag matching, zips, multipart.
+
+Multipart bodies are parsed with the standard library's ``email`` package (the emulator does not
+depend on python-multipart); zips are read and written in memory with :mod:`zipfile`.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+STATUSES = ("Draft", "Pending", "Released", "Revoked")
+# Allowed status changes (wats-rest-api.md §3.7).
+TRANSITIONS = {
+    "Draft": {"Pending"},
+    "Pending": {"Draft", "Released"},
+    "Released": {"Revoked"},
+    "Revoked": set[str](),
+}
+DELETABLE = {"Draft", "Revoked"}
+MAX_ZIP_ENTRIES = 10_000
+
+
+class SoftwareRuleError(Exception):
+    """A request breaks a software-distribution rule; the message is the server's answer."""
+
+
+def canonical_status(text: str | None) -> str:
+    """The status spelled as the server does, from a name (any case) or its number 0–3."""
+    if text is not None:
+        if text.isdigit() and int(text) < len(STATUSES):
+            return STATUSES[int(text)]
+        for status in STATUSES:
+            if status.lower() == text.strip().lower():
+                return status
+    raise SoftwareRuleError(f"The package status '{text}' is not valid.")
+
+
+def check_transition(current: str, requested: str) -> None:
+    """Raise unless ``current`` → ``requested`` is an allowed status change."""
+    if requested not in TRANSITIONS[current]:
+        raise SoftwareRuleError(f"A package cannot change status from {current} to {requested}.")
+
+
+def split_tag(tag: str) -> tuple[str, str | None]:
+    """``"name=value"`` → ``("name", "value")``; a bare name matches any value."""
+    name, sep, value = tag.partition("=")
+    return name, value if sep else None
+
+
+def has_tag(tags: Iterable[Mapping[str, Any]] | None, name: str, value: str | None) -> bool:
+    """Whether a tag list holds ``name`` (case-sensitive) with ``value`` (case-insensitive)."""
+    for tag in tags or ():
+        if tag.get("key") != name:
+            continue
+        if value is None or str(tag.get("value") or "").lower() == value.lower():
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One file from an uploaded zip: folder path (POSIX, no leading slash), name, content."""
+
+    folder: str
+    name: str
+    content: bytes
+
+
+def read_zip(data: bytes) -> list[ZipEntry]:
+    """The files of a package zip; folders-only entries are skipped.
+
+    Raises :class:`SoftwareRuleError` for a corrupt zip, a file at the zip root (the server
+    requires every file inside a folder) or a path escaping the package (``..``, absolute).
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise SoftwareRuleError("The uploaded file is not a valid zip archive.") from None
+    with archive:
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise SoftwareRuleError(f"The zip holds more than {MAX_ZIP_ENTRIES} files.")
+        entries = []
+        for info in infos:
+            path = PurePosixPath(info.filename.replace("\\", "/"))
+            if path.is_absolute() or ".." in path.parts:
+                raise SoftwareRuleError(f"The zip entry '{info.filename}' leaves the package.")
+            if len(path.parts) < 2:
+                raise SoftwareRuleError(
+                    f"The zip has the file '{info.filename}' at its root; put files in folders."
+                )
+            entries.append(ZipEntry(str(path.parent), path.name, archive.read(info)))
+    return entries
+
+
+def build_zip(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A deflated zip of ``(path, content)`` pairs, with a fixed timestamp for repeatability."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in files:
+            archive.writestr(zipfile.ZipInfo(path, date_time=(2026, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """One part of a ``multipart/form-data`` body."""
+
+    name: str | None
+    filename: str | None
+    content_type: str
+    content: bytes
+
+
+def parse_multipart(body: bytes, content_type: str) -> list[FormPart]:
+    """The parts of a ``multipart/form-data`` body (raises :class:`SoftwareRuleError`)."""
+    if (
+        not content_type.lower().startswith("multipart/form-data")
+        or "boundary=" not in content_type
+    ):
+        raise SoftwareRuleError("The request must be multipart/form-data with a boundary.")
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart():
+        raise SoftwareRuleError("The multipart body could not be read.")
+    parts = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True)
+        parts.append(
+            FormPart(
+                name=part.get_param("name", header="content-disposition"),  # type: ignore[arg-type]
+                filename=part.get_filename(),
+                content_type=part.get_content_type(),
+                content=payload if isinstance(payload, bytes) else b"",
+            )
+        )
+    return parts
+
+
+def uploaded_file(body: bytes, content_type: str, field: str | None = None) -> FormPart:
+    """The file of an upload: the named (or first) multipart file part, or a raw body."""
+    if not content_type.lower().startswith("multipart/"):
+        if not body:
+            raise SoftwareRuleError("The request carries no file.")
+        return FormPart(None, None, content_type or "application/octet-stream", body)
+    parts = [p for p in parse_multipart(body, content_type) if p.filename is not None]
+    if field is not None:
+        parts = [p for p in parts if p.name == field] or parts
+    if not parts:
+        raise SoftwareRuleError("The multipart body carries no file.")
+    return parts[0]
