@@ -151,6 +151,7 @@ def record_from_row(
         operator=_text(row.get("operator")),
         body=body,
         registered_process_name=(process_names or {}).get(process_code, "")
+        or _text(row.get("process_name"))
         if process_code is not None
         else "",
     )
