@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -54,6 +55,23 @@ class AsyncClientDomain(AsyncDomain):
         """The server version, e.g. ``2026.1.5.324`` (``GET /api/App/Version``)."""
         text = await self._http.request_text("GET", "/api/App/Version")
         return unquote_json_string(text)
+
+    async def get_token(self, identifier: str | None = None, *, reset: bool = False) -> str:
+        """Create an API token for the caller (``GET /api/Auth/GetToken[/{identifier}]``).
+
+        The token is shown once; use it as ``AsyncWATS(token=...)``. ``reset=True``
+        invalidates the previous token of that identity.
+        """
+        path = "/api/Auth/GetToken"
+        if identifier is not None:
+            if not identifier.strip():
+                raise InvalidArgumentError("identifier must not be empty")
+            path += "/" + quote(identifier, safe="")
+        text = await self._http.request_text("GET", path, params={"reset": reset or None})
+        token = unquote_json_string(text)
+        if not token:
+            raise UnexpectedResponseError("no token in the answer", method="GET", path=path)
+        return token
 
     async def register_internal(
         self,

@@ -21,6 +21,7 @@ from pywats.models.report import (
     InsertReportResult,
     MiscInfoHeader,
     ReportHeader,
+    ReportProcessingState,
     field,
     insert_result_from,
 )
@@ -188,6 +189,20 @@ class AsyncReportDomain(AsyncDomain):
         answer = await self._http.request_json("GET", path, params=params)
         result: list[MiscInfoHeader] = _as_list(_MISC_HEADERS, answer, path)
         return result
+
+    async def processing_state_internal(self, report_id: UUID | str) -> ReportProcessingState:
+        """Server-side processing state of a received report.
+
+        ⚠ internal endpoint ``GET /api/internal/Report/GetReportState/{id}``.
+        """
+        path = f"/api/internal/Report/GetReportState/{report_id_text(report_id)}"
+        data = await self._http.request_json("GET", path)
+        try:
+            return ReportProcessingState.model_validate(data)
+        except ValidationError as exc:
+            raise UnexpectedResponseError(
+                f"unexpected response shape: {exc.errors()[0]['msg']}", method="GET", path=path
+            ) from None
 
     async def get_attachment(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel, to_pascal
 
 
 class ApiModel(BaseModel):
@@ -28,3 +28,9 @@ class ApiModel(BaseModel):
     def to_wire(self) -> dict[str, Any]:
         """The JSON object to send: aliases, ``None`` fields dropped."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class PascalModel(ApiModel):
+    """API model whose wire names are PascalCase (several internal endpoints)."""
+
+    model_config = ConfigDict(alias_generator=to_pascal)

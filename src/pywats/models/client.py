@@ -10,21 +10,13 @@ import base64
 import re
 from datetime import datetime, timedelta
 
-from pydantic import ConfigDict
 from pydantic import Field as PydanticField
-from pydantic.alias_generators import to_pascal
 
 from pywats.exceptions import InvalidArgumentError
-from pywats.models._base import ApiModel
+from pywats.models._base import ApiModel, PascalModel
 
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 _HEX12 = re.compile(r"^[0-9A-F]{12}$")
-
-
-class PascalModel(ApiModel):
-    """API model whose wire names are PascalCase (internal station endpoints)."""
-
-    model_config = ConfigDict(alias_generator=to_pascal)
 
 
 class PingResult(PascalModel):

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from pywats._core.odata import Field, Filter, ODataQuery, field, literal
 from pywats.exceptions import UnexpectedResponseError
-from pywats.models._base import ApiModel
+from pywats.models._base import ApiModel, PascalModel
 
 HeaderQuery = ODataQuery
 """Options of ``GET /api/Report/Query/Header`` (``$top`` at most 10,000; server default 10)."""
@@ -104,6 +104,18 @@ class ReportHeader(ApiModel):
     uur_misc_info: list[HeaderMiscInfo] | None = None
 
 
+class ReportProcessingState(PascalModel):
+    """Server-side processing state of a received report (internal ``GetReportState``)."""
+
+    uuid: UUID = PydanticField(alias="uuid")
+    state: str | None = None
+    process_at_utc: datetime | None = None
+    receive_date: datetime | None = None
+    receive_count: int | None = None
+    last_attempt: datetime | None = None
+    attempts: int | None = None
+
+
 class MiscInfoData(ApiModel):
     """A misc-info pair in a ``HeaderByMiscInfo`` row."""
 
@@ -134,6 +146,7 @@ __all__ = [
     "MiscInfoData",
     "MiscInfoHeader",
     "ReportHeader",
+    "ReportProcessingState",
     "field",
     "insert_result_from",
     "literal",

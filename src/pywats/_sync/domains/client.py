@@ -24,6 +24,14 @@ class ClientDomain:
         """The server version, e.g. ``2026.1.5.324`` (``GET /api/App/Version``)."""
         return self._loop.run(self._async.version())
 
+    def get_token(self, identifier: str | None = None, *, reset: bool = False) -> str:
+        """Create an API token for the caller (``GET /api/Auth/GetToken[/{identifier}]``).
+
+        The token is shown once; use it as ``AsyncWATS(token=...)``. ``reset=True``
+        invalidates the previous token of that identity.
+        """
+        return self._loop.run(self._async.get_token(identifier, reset=reset))
+
     def register_internal(
         self,
         mac: str,

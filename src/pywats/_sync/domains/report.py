@@ -9,7 +9,13 @@ from uuid import UUID
 
 from pywats._core.loop_thread import LoopThread
 from pywats.domains.report import AsyncReportDomain
-from pywats.models.report import HeaderQuery, InsertReportResult, MiscInfoHeader, ReportHeader
+from pywats.models.report import (
+    HeaderQuery,
+    InsertReportResult,
+    MiscInfoHeader,
+    ReportHeader,
+    ReportProcessingState,
+)
 from pywats.report import UURReport, UUTReport
 
 
@@ -123,6 +129,13 @@ class ReportDomain:
                 description, data, process_code=process_code, serial_number=serial_number
             )
         )
+
+    def processing_state_internal(self, report_id: UUID | str) -> ReportProcessingState:
+        """Server-side processing state of a received report.
+
+        ⚠ internal endpoint ``GET /api/internal/Report/GetReportState/{id}``.
+        """
+        return self._loop.run(self._async.processing_state_internal(report_id))
 
     def get_attachment(
         self,
