@@ -5,7 +5,16 @@ author new reports with status roll-up; ``validate`` / ``ensure_valid`` apply th
 rules. WSXF and WSTF live in :mod:`pywats.report.wsxf` and :mod:`pywats.report.wstf`.
 """
 
+from pywats.report._build_steps import StepOptions
 from pywats.report._timestamp import WatsTimestamp
+from pywats.report.builder import (
+    MultiNumericBuilder,
+    MultiPassFailBuilder,
+    MultiStringBuilder,
+    SequenceBuilder,
+    UUTBuilder,
+)
+from pywats.report.compare import numeric_passes, string_passes
 from pywats.report.enums import (
     ChartType,
     CompOp,
@@ -29,6 +38,8 @@ from pywats.report.models import (
     UUTInfo,
     UUTReport,
 )
+from pywats.report.problems import ValidationProblem
+from pywats.report.rollup import roll_up
 from pywats.report.steps import (
     AdditionalData,
     AdditionalDataArray,
@@ -46,6 +57,8 @@ from pywats.report.steps import (
     Step,
     StringMeasurement,
 )
+from pywats.report.uur_builder import UURBuilder
+from pywats.report.validation import ensure_valid, validate
 from pywats.report.wsjf import parse_wsjf, report_from_dict, report_to_dict, to_wsjf
 
 __all__ = [
@@ -68,24 +81,37 @@ __all__ = [
     "MeasurementStatus",
     "MessagePopup",
     "MiscInfo",
+    "MultiNumericBuilder",
+    "MultiPassFailBuilder",
+    "MultiStringBuilder",
     "NumericMeasurement",
     "Report",
     "ReportResult",
     "ReportType",
+    "SequenceBuilder",
     "SequenceCall",
     "Step",
     "StepGroup",
+    "StepOptions",
     "StepStatus",
     "StringMeasurement",
     "SubUnit",
+    "UURBuilder",
     "UURInfo",
     "UURReference",
     "UURReport",
+    "UUTBuilder",
     "UUTInfo",
     "UUTReport",
+    "ValidationProblem",
     "WatsTimestamp",
+    "ensure_valid",
+    "numeric_passes",
     "parse_wsjf",
     "report_from_dict",
     "report_to_dict",
+    "roll_up",
+    "string_passes",
     "to_wsjf",
+    "validate",
 ]

@@ -181,6 +181,11 @@ class Step(WsjfModel):
         return self.steps or []
 
     @property
+    def measurements(self) -> list[NumericMeasurement | StringMeasurement | BooleanMeasurement]:
+        """All measurements of this step: numeric, then string, then boolean."""
+        return [*(self.numeric_meas or ()), *(self.string_meas or ()), *(self.boolean_meas or ())]
+
+    @property
     def measurement_count(self) -> int:
         """Numeric + string + boolean measurements of this step."""
         return (
