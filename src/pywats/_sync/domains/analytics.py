@@ -3,8 +3,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from pywats._core.loop_thread import LoopThread
 from pywats.domains.analytics import AsyncAnalyticsDomain
+from pywats.models.analytics import (
+    AggregatedMeasurement,
+    CommonUserSettings,
+    Level,
+    MeasurementSeries,
+    OeeResult,
+    ProductGroup,
+    RelatedRepair,
+    RepairStatistics,
+    StepAnalysisRow,
+    TopFailedStep,
+    WatsFilter,
+    YieldRow,
+)
+from pywats.models.report import ReportHeader
 
 
 class AnalyticsDomain:
@@ -16,3 +34,237 @@ class AnalyticsDomain:
 
     def __repr__(self) -> str:
         return "AnalyticsDomain(" + repr(self._async) + ")"
+
+    def get_yield(
+        self, wats_filter: WatsFilter | None = None, *, dimensions: str | None = None
+    ) -> list[YieldRow]:
+        """Yield KPIs grouped by chosen dimensions (``POST /api/App/DynamicYield``, PREVIEW).
+
+        ``dimensions`` (or ``wats_filter.dimensions``) lists dimensions and KPIs separated by
+        ``;`` with optional ``asc``/``desc``, e.g. ``"fpy asc;partNumber;period"``. Only the
+        KPIs named are returned (all of them when none is named). Server default:
+        ``"unitCount desc;partNumber;testOperation"``, top 10 rows.
+        """
+        return self._loop.run(self._async.get_yield(wats_filter, dimensions=dimensions))
+
+    def get_dynamic_repair(
+        self, wats_filter: WatsFilter | None = None, *, dimensions: str | None = None
+    ) -> list[RepairStatistics]:
+        """Repair counts grouped by chosen dimensions (``POST /api/App/DynamicRepair``, PREVIEW).
+
+        Server default dimensions:
+        ``"repairCount desc;repairReportCount desc;partNumber;repairOperation"``.
+        """
+        return self._loop.run(self._async.get_dynamic_repair(wats_filter, dimensions=dimensions))
+
+    def get_volume_yield(self, wats_filter: WatsFilter | None = None) -> list[YieldRow]:
+        """Volume and yield per product (``POST /api/App/VolumeYield``)."""
+        return self._loop.run(self._async.get_volume_yield(wats_filter))
+
+    def get_volume_yield_for_days(
+        self, *, days: int, product_group_id: int, level_id: int
+    ) -> list[YieldRow]:
+        """Volume and yield per product over the last ``days`` (``GET /api/App/VolumeYield``)."""
+        return self._loop.run(
+            self._async.get_volume_yield_for_days(
+                days=days, product_group_id=product_group_id, level_id=level_id
+            )
+        )
+
+    def get_high_volume(self, wats_filter: WatsFilter | None = None) -> list[YieldRow]:
+        """Yield per product, largest volume first (``POST /api/App/HighVolume``)."""
+        return self._loop.run(self._async.get_high_volume(wats_filter))
+
+    def get_high_volume_for_days(
+        self, *, days: int, product_group_id: int, level_id: int
+    ) -> list[YieldRow]:
+        """High-volume products over the last ``days`` (``GET /api/App/HighVolume``)."""
+        return self._loop.run(
+            self._async.get_high_volume_for_days(
+                days=days, product_group_id=product_group_id, level_id=level_id
+            )
+        )
+
+    def get_high_volume_by_product_group(
+        self, wats_filter: WatsFilter | None = None
+    ) -> list[YieldRow]:
+        """Yield per product group, largest first (``POST /api/App/HighVolumeByProductGroup``)."""
+        return self._loop.run(self._async.get_high_volume_by_product_group(wats_filter))
+
+    def get_worst_yield(self, wats_filter: WatsFilter | None = None) -> list[YieldRow]:
+        """Yield per product, lowest first-pass yield first (``POST /api/App/WorstYield``)."""
+        return self._loop.run(self._async.get_worst_yield(wats_filter))
+
+    def get_worst_yield_for_days(
+        self, *, days: int, product_group_id: int, level_id: int
+    ) -> list[YieldRow]:
+        """Worst-yield products over the last ``days`` (``GET /api/App/WorstYield``)."""
+        return self._loop.run(
+            self._async.get_worst_yield_for_days(
+                days=days, product_group_id=product_group_id, level_id=level_id
+            )
+        )
+
+    def get_worst_yield_by_product_group(
+        self, wats_filter: WatsFilter | None = None
+    ) -> list[YieldRow]:
+        """Yield per product group, lowest first (``POST /api/App/WorstYieldByProductGroup``)."""
+        return self._loop.run(self._async.get_worst_yield_by_product_group(wats_filter))
+
+    def get_levels(self) -> list[Level]:
+        """List levels (site-hierarchy nodes) (``GET /api/App/Levels``)."""
+        return self._loop.run(self._async.get_levels())
+
+    def get_product_groups(self, *, include_filters: bool = False) -> list[ProductGroup]:
+        """List product groups (``GET /api/App/ProductGroups``)."""
+        return self._loop.run(self._async.get_product_groups(include_filters=include_filters))
+
+    def get_top_failed(self, wats_filter: WatsFilter | None = None) -> list[TopFailedStep]:
+        """Most frequently failing steps (``POST /api/App/TopFailed``)."""
+        return self._loop.run(self._async.get_top_failed(wats_filter))
+
+    def get_top_failed_for_days(
+        self,
+        *,
+        part_number: str,
+        process_code: int,
+        days: int,
+        count: int,
+        product_group_id: int,
+        level_id: int,
+    ) -> list[TopFailedStep]:
+        """Top ``count`` failing steps of a product and process (``GET /api/App/TopFailed``)."""
+        return self._loop.run(
+            self._async.get_top_failed_for_days(
+                part_number=part_number,
+                process_code=process_code,
+                days=days,
+                count=count,
+                product_group_id=product_group_id,
+                level_id=level_id,
+            )
+        )
+
+    def get_test_step_analysis(self, wats_filter: WatsFilter) -> list[StepAnalysisRow]:
+        """Per-step statistics (``POST /api/App/TestStepAnalysis``, PREVIEW).
+
+        The filter needs ``part_number`` and ``test_operation``; ``run`` defaults to 1.
+        """
+        return self._loop.run(self._async.get_test_step_analysis(wats_filter))
+
+    def get_measurements(
+        self, wats_filter: WatsFilter, measurement_paths: str | Sequence[str]
+    ) -> list[MeasurementSeries]:
+        """Raw numeric values per measurement path (``POST /api/App/Measurements``, PREVIEW).
+
+        Paths run from the root sequence, steps separated by ``¶`` (or ``/``), a measurement
+        name after ``¶¶`` (or ``::``); :func:`measurement_path` builds one.
+        The filter needs ``part_number`` and ``test_operation``.
+        """
+        return self._loop.run(self._async.get_measurements(wats_filter, measurement_paths))
+
+    def get_aggregated_measurements(
+        self, wats_filter: WatsFilter, measurement_paths: str | Sequence[str]
+    ) -> list[AggregatedMeasurement]:
+        """Measurement statistics incl. Cp/Cpk (``POST /api/App/AggregatedMeasurements``).
+
+        Same path syntax and filter requirements as :meth:`get_measurements`.
+        """
+        return self._loop.run(
+            self._async.get_aggregated_measurements(wats_filter, measurement_paths)
+        )
+
+    def get_oee_analysis(
+        self,
+        wats_filter: WatsFilter | None = None,
+        *,
+        available_time: float,
+        min_connection_time: float | None = None,
+        max_connection_time: float | None = None,
+        min_execution_time: float | None = None,
+        max_execution_time: float | None = None,
+        target_output: int | None = None,
+    ) -> OeeResult:
+        """Overall equipment effectiveness (``POST /api/App/OeeAnalysis``)."""
+        return self._loop.run(
+            self._async.get_oee_analysis(
+                wats_filter,
+                available_time=available_time,
+                min_connection_time=min_connection_time,
+                max_connection_time=max_connection_time,
+                min_execution_time=min_execution_time,
+                max_execution_time=max_execution_time,
+                target_output=target_output,
+            )
+        )
+
+    def get_related_repair_history(
+        self,
+        part_number: str,
+        revision: str,
+        *,
+        repair_operation_code: int | None = None,
+        test_operation_code: int | None = None,
+    ) -> list[RelatedRepair]:
+        """Repaired failures of a product revision (``GET /api/App/RelatedRepairHistory``)."""
+        return self._loop.run(
+            self._async.get_related_repair_history(
+                part_number,
+                revision,
+                repair_operation_code=repair_operation_code,
+                test_operation_code=test_operation_code,
+            )
+        )
+
+    def get_serial_number_history(
+        self, wats_filter: WatsFilter | None = None
+    ) -> list[ReportHeader]:
+        """Test and repair report headers of units (``POST /api/App/SerialNumberHistory``)."""
+        return self._loop.run(self._async.get_serial_number_history(wats_filter))
+
+    def query_uut_reports(self, wats_filter: WatsFilter | None = None) -> list[ReportHeader]:
+        """Newest test-report headers matching a filter (``POST /api/App/UutReport``)."""
+        return self._loop.run(self._async.query_uut_reports(wats_filter))
+
+    def query_uur_reports(self, wats_filter: WatsFilter | None = None) -> list[ReportHeader]:
+        """Newest repair-report headers matching a filter (``POST /api/App/UurReport``)."""
+        return self._loop.run(self._async.query_uur_reports(wats_filter))
+
+    def get_uut_reports(
+        self,
+        *,
+        serial_number: str | None = None,
+        part_number: str | None = None,
+        revision: str | None = None,
+        batch_number: str | None = None,
+        station_name: str | None = None,
+        test_operation: str | None = None,
+        status: str | None = None,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+        product_group_id: int | None = None,
+        level_id: int | None = None,
+    ) -> list[ReportHeader]:
+        """Newest 1000 test-report headers by simple parameters (``GET /api/App/UutReport``).
+
+        Not meant for production-flow control (WATS' own warning).
+        """
+        return self._loop.run(
+            self._async.get_uut_reports(
+                serial_number=serial_number,
+                part_number=part_number,
+                revision=revision,
+                batch_number=batch_number,
+                station_name=station_name,
+                test_operation=test_operation,
+                status=status,
+                date_from=date_from,
+                date_to=date_to,
+                product_group_id=product_group_id,
+                level_id=level_id,
+            )
+        )
+
+    def get_common_user_settings(self, user_name: str) -> CommonUserSettings:
+        """Common settings of a user (``GET /api/App/CommonUserSettings``)."""
+        return self._loop.run(self._async.get_common_user_settings(user_name))

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from pywats._core.loop_thread import LoopThread
-from pywats.domains.software import AsyncSoftwareDomain
+from pywats.domains.software import AsyncSoftwareDomain, PackageId
+from pywats.models.software import FileAttribute, Package, PackageFile, PackageStatus, VirtualFolder
 
 
 class SoftwareDomain:
@@ -16,3 +17,107 @@ class SoftwareDomain:
 
     def __repr__(self) -> str:
         return "SoftwareDomain(" + repr(self._async) + ")"
+
+    def get_packages(self) -> list[Package]:
+        """All software packages (``GET /api/Software/Packages``)."""
+        return self._loop.run(self._async.get_packages())
+
+    def get_package(self, package_id: PackageId) -> Package:
+        """One package by id (``GET /api/Software/Package/{id}``)."""
+        return self._loop.run(self._async.get_package(package_id))
+
+    def create_package(self, package: Package) -> Package:
+        """Create a package in Draft (``POST /api/Software/Package``).
+
+        The server assigns the id and the version (previous version of the same name + 1).
+        """
+        return self._loop.run(self._async.create_package(package))
+
+    def update_package(self, package_id: PackageId, package: Package) -> None:
+        """Overwrite a package (``PUT /api/Software/Package/{id}``).
+
+        A Draft takes every field; a Pending or Released package only its status and tags.
+        """
+        return self._loop.run(self._async.update_package(package_id, package))
+
+    def delete_package(self, package_id: PackageId) -> None:
+        """Delete a Draft or Revoked package (``DELETE /api/Software/Package/{id}``)."""
+        return self._loop.run(self._async.delete_package(package_id))
+
+    def get_package_by_name(
+        self, name: str, status: PackageStatus, version: int | None = None
+    ) -> Package:
+        """A package by name and status, the highest version unless one is given.
+
+        Calls ``GET /api/Software/PackageByName``.
+        """
+        return self._loop.run(self._async.get_package_by_name(name, status, version))
+
+    def delete_package_by_name(self, name: str, version: int) -> None:
+        """Delete a Draft or Revoked package by name and version.
+
+        Calls ``DELETE /api/Software/PackageByName``.
+        """
+        return self._loop.run(self._async.delete_package_by_name(name, version))
+
+    def get_packages_by_tag(
+        self, tag_name: str, tag_value: str, status: PackageStatus
+    ) -> list[Package]:
+        """Packages with a tag (name case-sensitive, value not) and a status.
+
+        Calls ``GET /api/Software/PackagesByTag`` with ``tag=<name>=<value>``.
+        """
+        return self._loop.run(self._async.get_packages_by_tag(tag_name, tag_value, status))
+
+    def set_package_status(self, package_id: PackageId, status: PackageStatus) -> Package:
+        """Move a package to another status (``POST /api/Software/PackageStatus/{id}``).
+
+        Allowed: Draft → Pending, Pending → Draft or Released, Released → Revoked.
+        """
+        return self._loop.run(self._async.set_package_status(package_id, status))
+
+    def get_package_files(self, package_id: PackageId) -> list[PackageFile]:
+        """File metadata of a package (``GET /api/Software/PackageFiles/{id}``)."""
+        return self._loop.run(self._async.get_package_files(package_id))
+
+    def set_file_attribute(self, package_file_id: PackageId, attribute: FileAttribute) -> None:
+        """Set a package file's attributes (``POST /api/Software/Package/FileAttribute/{id}``)."""
+        return self._loop.run(self._async.set_file_attribute(package_file_id, attribute))
+
+    def upload_zip(
+        self,
+        package_id: PackageId,
+        data: bytes,
+        *,
+        clean_install: bool = False,
+        file_name: str = "package.zip",
+    ) -> None:
+        """Upload a Draft package's files as a zip (``POST /api/Software/Package/UploadZip/{id}``).
+
+        Every file must sit inside a folder of the zip. ``clean_install`` first deletes the
+        package's current files; otherwise files with the same path are replaced.
+        """
+        return self._loop.run(
+            self._async.upload_zip(
+                package_id, data, clean_install=clean_install, file_name=file_name
+            )
+        )
+
+    def get_virtual_folders(self) -> list[VirtualFolder]:
+        """Production Manager virtual folders (``GET /api/Software/VirtualFolders``)."""
+        return self._loop.run(self._async.get_virtual_folders())
+
+    def download_file(self, package_file_id: PackageId) -> bytes:
+        """Internal: one package file's bytes (``GET /api/internal/Software/DownloadFile``).
+
+        The endpoint the official client's package downloader uses on a station.
+        """
+        return self._loop.run(self._async.download_file(package_file_id))
+
+    def download_package_zip(self, package_id: PackageId) -> bytes:
+        """Internal: every file of a package, zipped by folder.
+
+        Lists the files (``GET /api/Software/PackageFiles/{id}``) and fetches each with
+        ``GET /api/internal/Software/DownloadFile``; the zip is built here, in memory.
+        """
+        return self._loop.run(self._async.download_package_zip(package_id))
