@@ -7,13 +7,13 @@ the step tree (``root -> step Power -> step Rail check: …``).
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from pywats.exceptions import ReportFormatError
-from pywats.report import Step, UURReport, UUTReport, parse_wsjf
+from pywats.report import Step, UURReport, UUTReport, parse_wsjf, validate
+from pywats.report.wsxf import parse_wsxf
 
 Report = UUTReport | UURReport
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?$")
@@ -28,52 +28,96 @@ class ReportRejected(Exception):
         self.message = message
 
 
-def _validator() -> Callable[[Report], Sequence[Any]] | None:
-    # ``validate`` joined pywats.report after this module was written; look it up at run
-    # time so the emulator keeps working against either version of the package.
-    module = importlib.import_module("pywats.report")
-    found = getattr(module, "validate", None)
-    return found if callable(found) else None
-
-
 def format_error_text(error: ReportFormatError) -> str:
     """A parse failure as the server words it."""
     return f"{error.location}: {error.message}" if error.location else error.message
 
 
-def check_wsjf(data: bytes | str) -> Report:
+@dataclass(frozen=True)
+class ProcessInfo:
+    """A configured operation, as far as submission checks need it."""
+
+    code: int
+    name: str
+    is_test: bool
+    is_repair: bool
+
+
+ProcessLookup = Callable[[int], ProcessInfo | None]
+
+
+def check_wsjf(data: bytes | str, processes: ProcessLookup | None = None) -> Report:
     """Parse and validate WSJF; raises :class:`ReportRejected` with the server's text."""
     try:
         report = parse_wsjf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report)
+    return check_report(report, processes)
 
 
-def check_wsxf(data: bytes | str) -> Report:
+def check_wsxf(data: bytes | str, processes: ProcessLookup | None = None) -> Report:
     """Parse WSXF (converted to the WSJF model) and validate it like WSJF."""
     try:
-        wsxf = importlib.import_module("pywats.report.wsxf")
-        report: Report = wsxf.parse_wsxf(data)
+        report = parse_wsxf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report)
+    return check_report(report, processes)
 
 
-def check_report(report: Report) -> Report:
-    """Apply the validation rules and the emulator's own identity checks."""
-    problems: list[str] = []
-    validate = _validator()
-    if validate is not None:
-        for problem in validate(report):
-            path = str(getattr(problem, "path", ""))
-            message = str(getattr(problem, "message", problem))
-            problems.append(f"{wats_path(report, path)}: {message}" if path else message)
-    elif not report.id:
-        problems.append("id: id is required")
+def check_report(report: Report, processes: ProcessLookup | None = None) -> Report:
+    """Apply the validation rules, then the server-configuration rules (§8.3 rule 4).
+
+    ``processes`` looks up configured operations; ``None`` skips those checks (no process
+    register available).
+    """
+    problems = [
+        f"{wats_path(report, p.path)}: {p.message}" if p.path else p.message
+        for p in validate(report)
+    ]
+    if processes is not None:
+        problems.extend(process_problems(report, processes))
     if problems:
         raise ReportRejected("\n".join(problems))
     return report
+
+
+def process_problems(report: Report, processes: ProcessLookup) -> list[str]:
+    """Operation codes and names that the server's process register does not accept."""
+    problems: list[str] = []
+    is_uut = isinstance(report, UUTReport)
+    kind = "test" if is_uut else "repair"
+    _check_process(
+        "processCode", report.process_code, report.process_name, kind, processes, problems
+    )
+    if isinstance(report, UURReport) and report.uur is not None:
+        uur = report.uur
+        _check_process(
+            "uur.processCode", uur.process_code, uur.process_name, "test", processes, problems
+        )
+    return problems
+
+
+def _check_process(
+    where: str,
+    code: int | None,
+    name: str | None,
+    kind: str,
+    processes: ProcessLookup,
+    problems: list[str],
+) -> None:
+    if code is None:
+        return  # a missing code is reported by validate()
+    info = processes(code)
+    if info is None:
+        problems.append(f"{where}: Process code {code} is not defined on this server.")
+        return
+    if (kind == "test" and not info.is_test) or (kind == "repair" and not info.is_repair):
+        problems.append(f"{where}: Process code {code} ({info.name}) is not a {kind} operation.")
+    name_field = where.replace("Code", "Name")
+    if name is not None and name != info.name:
+        problems.append(
+            f"{name_field}: '{name}' is not the name of process {code} ('{info.name}')."
+        )
 
 
 def _segments(path: str) -> Iterable[tuple[str, int | None]]:
@@ -111,7 +155,7 @@ def wats_path(report: Report, json_path: str) -> str:
 def _step_label(step: Step | None, name: str) -> str:
     loop = step.loop if step is not None else None
     if loop is not None and loop.idx is not None:
-        return f"Index {loop.idx}"
+        return f"loop {name} -> Index {loop.idx}"
     if loop is not None:
         return f"loop {name}"
     return f"step {name}"

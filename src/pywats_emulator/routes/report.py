@@ -13,6 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pywats.report import report_from_dict
+from pywats.report.wsxf import to_wsxf
+
+from ..catalog import Catalog
 from ..http import BadRequest, error_response, json_response, query_bool, query_int
 from ..odata import ODataError, compile_filter, compile_orderby
 from ..readback import ReadOptions, ServerFacts, readback
@@ -27,7 +31,7 @@ from ..reportdata import (
 from ..reportstore import SCHEMA as REPORTS_SCHEMA
 from ..reportstore import find_report, query_headers, repairs_of, save_report
 from ..state import EmulatorState
-from ..submission import Report, ReportRejected, check_wsjf, check_wsxf
+from ..submission import ProcessLookup, Report, ReportRejected, check_wsjf, check_wsxf
 
 SCHEMA = REPORTS_SCHEMA
 DEFAULT_TOP = 10
@@ -47,6 +51,10 @@ class ReportRoutes:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
+        self.catalog = Catalog(state.store)
+
+    def _processes(self) -> ProcessLookup | None:
+        return self.catalog.process if self.catalog.has_processes() else None
 
     def _origin(self, request: Request) -> str:
         identity = request.scope.get("state", {}).get("identity")
@@ -69,7 +77,7 @@ class ReportRoutes:
         """``POST /api/Report/WSJF``."""
         data = await request.body()
         try:
-            report = check_wsjf(data)
+            report = check_wsjf(data, self._processes())
         except ReportRejected as exc:
             return error_response(400, exc.message)
         return self._save(request, report, data.decode("utf-8"), "wsjf")
@@ -78,15 +86,20 @@ class ReportRoutes:
         """``POST /api/Report/WSXF`` (stored converted to WSJF)."""
         data = await request.body()
         try:
-            report = check_wsxf(data)
+            report = check_wsxf(data, self._processes())
         except ReportRejected as exc:
             return error_response(400, exc.message)
         body = report.model_dump_json(by_alias=True, exclude_unset=True)
         return self._save(request, report, body, "wsxf")
 
-    def _facts(self, row: Any) -> ServerFacts:
+    def _facts(self, row: Any, body: dict[str, Any]) -> ServerFacts:
+        found = body.get("uur")
+        uur: dict[str, Any] = found if isinstance(found, dict) else {}
         return ServerFacts(
             origin=row["origin"],
+            product_name=self.catalog.product_name(row["pn"]),
+            process_name=self.catalog.process_name(row["process_code"]),
+            uur_process_name=self.catalog.process_name(_int_or_none(uur.get("processCode"))),
             start_utc=row["start_utc"].replace(".000000Z", "Z") if row["start_utc"] else None,
             ref_uurs=repairs_of(self.state.store, row["id"]) if row["type"] == "T" else (),
         )
@@ -108,7 +121,8 @@ class ReportRoutes:
         if row is None:
             return _not_found(report_id)
         options = self._read_options(request)
-        return json_response(readback(json.loads(row["body"]), self._facts(row), options))
+        body = json.loads(row["body"])
+        return json_response(readback(body, self._facts(row, body), options))
 
     async def get_wsxf(self, request: Request) -> Response:
         """``GET /api/Report/Wsxf/{id}``: the stored report written as WSXF."""
@@ -116,10 +130,8 @@ class ReportRoutes:
         row = find_report(self.state.store, report_id)
         if row is None:
             return _not_found(report_id)
-        from pywats.report import report_from_dict
-        from pywats.report.wsxf import to_wsxf
-
-        tree = readback(json.loads(row["body"]), self._facts(row), self._read_options(request))
+        body = json.loads(row["body"])
+        tree = readback(body, self._facts(row, body), self._read_options(request))
         xml = to_wsxf(report_from_dict(tree))
         return Response(xml.encode("utf-8"), media_type="application/xml; charset=utf-8")
 
@@ -250,6 +262,10 @@ class ReportRoutes:
             "ReceiveDate": row["received_at"], "ReceiveCount": row["receive_count"],
             "LastAttempt": row["received_at"], "Attempts": 1,
         })  # fmt: skip
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def _expand_set(raw: str | None) -> set[str]:
