@@ -134,8 +134,7 @@ def read_block(block: Block) -> Tree:
     if "result" not in report:
         report["result"] = result_from_status(report["root"]["status"])
     _number_steps(report["root"])
-    if uut:
-        report["uut"] = uut
+    report["uut"] = uut  # every test report has the object, even when WSTF filled nothing
     if misc:
         report["miscInfos"] = misc
     if units:
