@@ -1,0 +1,369 @@
+"""Production routes: units, phases, box builds, unit changes, verification, batches,
+serial numbers, barcode identifiers and the MES test workflow.
+
+Tables: see ``_production_store.SCHEMA`` (``units``, ``unit_changes``, ``production_batches``,
+``serial_number_types``, ``serial_numbers``, ``barcode_identifiers``,
+``unit_verification_rules``). Reads ``products``/``product_revisions``/
+``product_revision_relations`` (product routes), ``processes`` and ``reports``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from pywats_emulator.http import json_response, read_json
+from pywats_emulator.routes._process_params import (
+    RouteError,
+    bad_request,
+    body_list,
+    body_object,
+    field,
+    guarded,
+    not_found,
+    optional_bool,
+    optional_str,
+    parse_int,
+    required_int,
+    required_str,
+)
+from pywats_emulator.routes._production_barcode import BarcodeRuleError, check_rule, identify
+from pywats_emulator.routes._production_boxbuild import add_child, check_children, remove_child
+from pywats_emulator.routes._production_serial_routes import now_text, serial_routes
+from pywats_emulator.routes._production_store import (
+    PHASES,
+    SCHEMA,
+    change_json,
+    find_unit,
+    parse_phase,
+    record_change,
+    save_unit,
+    seed_production,
+    unit_json,
+)
+from pywats_emulator.routes._production_verify import RequiredProcess, UnitRun, grade_unit
+from pywats_emulator.routes.process import find_process
+from pywats_emulator.state import EmulatorState
+from pywats_emulator.store import Store
+
+__all__ = ["SCHEMA", "routes", "seed"]
+
+
+def seed(store: Store) -> None:
+    """Demo units, serial-number pools, barcode rules and a verification rule."""
+    seed_production(store)
+
+
+def _key(params: Mapping[str, str], serial: str, part: str) -> tuple[str, str]:
+    return required_str(params, serial), required_str(params, part)
+
+
+def _parent_key(params: Mapping[str, str]) -> tuple[str, str]:
+    # [S] names first; pywats sends serialNumber/partNumber for CheckChildUnits.
+    serial = optional_str(params, "parentSerialNumber") or optional_str(params, "serialNumber")
+    part = optional_str(params, "parentPartNumber") or optional_str(params, "partNumber")
+    if not serial or not part:
+        raise bad_request(
+            "The parameters 'parentSerialNumber' and 'parentPartNumber' are required."
+        )
+    return serial, part
+
+
+def verification(store: Store, serial: str, part_number: str | None) -> dict[str, Any]:
+    """Grade a unit's test history (``GET /api/Production/UnitVerification``)."""
+    sql = "SELECT * FROM reports WHERE sn = ?" + (" AND pn = ?" if part_number else "")
+    reports = [
+        dict(r) for r in store.query(sql, (serial, part_number) if part_number else (serial,))
+    ]
+    if not reports:
+        raise not_found(f"No test data was found for unit '{serial}'.")
+    pn = part_number or reports[0]["pn"]
+    runs = [
+        UnitRun(r["process_code"], r["result"] == "P", r["start_utc"] or r["start"] or "",
+                r["machine_name"])
+        for r in reports if r["type"] == "T" and r["process_code"] is not None
+    ]  # fmt: skip
+    repairs: dict[int, int] = {}
+    for report in reports:
+        if report["type"] == "R":
+            code = (json.loads(report["body"]).get("uur") or {}).get("processCode")
+            if isinstance(code, int):
+                repairs[code] = repairs.get(code, 0) + 1
+    return grade_unit(_required_processes(store, pn, runs), runs, repairs)
+
+
+def _required_processes(
+    store: Store, part_number: str, runs: list[UnitRun]
+) -> list[RequiredProcess]:
+    rule = store.query_one(
+        "SELECT process_codes FROM unit_verification_rules WHERE part_number = ?", (part_number,)
+    )
+    codes = (
+        {int(code) for code in rule["process_codes"].split(",")}
+        if rule is not None
+        else {run.process_code for run in runs}
+    )
+    rows = store.query("SELECT code, name, process_index FROM processes")
+    known = {row["code"]: row for row in rows}
+    required = [
+        RequiredProcess(code, known[code]["name"] if code in known else str(code),
+                        known[code]["process_index"] if code in known else code)
+        for code in codes
+    ]  # fmt: skip
+    return sorted(required, key=lambda process: (process.index, process.code))
+
+
+def _barcode_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "pattern": row["pattern"],
+        "serialNumber": row["serial_number"],
+        "partNumber": row["part_number"],
+        "revision": row["revision"],
+        "batchNumber": row["batch_number"],
+        "process": row["process"],
+        "order": row["sort_order"],
+        "description": row["description"],
+    }
+
+
+def _save_barcode(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
+    values = {name: field(body, name) for name in
+              ("pattern", "serialNumber", "partNumber", "revision", "batchNumber", "process",
+               "order", "description")}  # fmt: skip
+    if not isinstance(values["pattern"], str) or not values["pattern"]:
+        raise bad_request("A barcode identifier needs a pattern.")
+    try:
+        check_rule(values)
+    except BarcodeRuleError as exc:
+        raise bad_request(str(exc)) from None
+    row = (values["pattern"], values["serialNumber"], values["partNumber"], values["revision"],
+           values["batchNumber"], values["process"], int(values["order"] or 0),
+           values["description"])  # fmt: skip
+    rule_id = field(body, "id")
+    with store.transaction():
+        if rule_id:
+            cursor = store.execute(
+                "UPDATE barcode_identifiers SET pattern = ?, serial_number = ?, part_number = ?,"
+                " revision = ?, batch_number = ?, process = ?, sort_order = ?, description = ?"
+                " WHERE id = ?",
+                (*row, rule_id),
+            )
+            if cursor.rowcount == 0:
+                raise not_found(f"Barcode identifier {rule_id} was not found.")
+        else:
+            rule_id = store.execute(
+                "INSERT INTO barcode_identifiers (pattern, serial_number, part_number, revision,"
+                " batch_number, process, sort_order, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            ).lastrowid
+        saved = store.query_one("SELECT * FROM barcode_identifiers WHERE id = ?", (rule_id,))
+    assert saved is not None
+    return _barcode_json(dict(saved))
+
+
+def _unit_routes(state: EmulatorState) -> list[Route]:
+    store = state.store
+
+    @guarded
+    async def get_unit(request: Request) -> Response:
+        unit = find_unit(store, request.path_params["sn"], request.path_params["pn"])
+        return json_response(unit_json(store, unit))
+
+    @guarded
+    async def put_units(request: Request) -> Response:
+        bodies = body_list(await read_json(request), "Unit")
+        counts = {"insert": 0, "update": 0}
+        errors = []
+        for body in bodies:
+            try:
+                with store.transaction():
+                    counts[save_unit(store, body, now_text(state))] += 1
+            except RouteError as exc:
+                errors.append(
+                    {
+                        "serialNumber": field(body, "serialNumber"),
+                        "partNumber": field(body, "partNumber"),
+                        "message": exc.message,
+                    }
+                )
+        return json_response({"insertCount": counts["insert"], "updateCount": counts["update"],
+                              "errorCount": len(errors), "errors": errors})  # fmt: skip
+
+    @guarded
+    async def set_phase(request: Request) -> Response:
+        params = request.query_params
+        key = _key(params, "serialNumber", "partNumber")
+        phase = parse_phase(required_str(params, "phase"))
+        with store.transaction():
+            find_unit(store, *key)
+            store.execute("UPDATE units SET unit_phase_id = ? WHERE serial_number = ?"
+                          " AND part_number = ?", (phase, *key))  # fmt: skip
+            record_change(store, find_unit(store, *key), now_text(state))
+        return json_response(None)
+
+    @guarded
+    async def set_process(request: Request) -> Response:
+        params = request.query_params
+        key = _key(params, "serialNumber", "partNumber")
+        name = optional_str(params, "processName") or required_str(params, "processCode")
+        process = find_process(store, name)
+        if process is None:
+            raise bad_request(f"Process '{name}' was not found.")
+        find_unit(store, *key)
+        store.execute("UPDATE units SET process_code = ? WHERE serial_number = ?"
+                      " AND part_number = ?", (process["code"], *key))  # fmt: skip
+        return json_response(None)
+
+    @guarded
+    async def add_child_unit(request: Request) -> Response:
+        params = request.query_params
+        checks = (bool(optional_bool(params, "checkPartNumber")),
+                  bool(optional_bool(params, "checkRevision")))  # fmt: skip
+        child = _key(params, "childSerialNumber", "childPartNumber")
+        add_child(store, _parent_key(params), child, checks, now_text(state))
+        return json_response(None)
+
+    @guarded
+    async def remove_child_unit(request: Request) -> Response:
+        params = request.query_params
+        child = _key(params, "childSerialNumber", "childPartNumber")
+        remove_child(store, _parent_key(params), child, now_text(state))
+        return json_response(None)
+
+    @guarded
+    async def check_child_units(request: Request) -> Response:
+        return json_response(check_children(store, _parent_key(request.query_params)))
+
+    @guarded
+    async def list_changes(request: Request) -> Response:
+        top = required_int(request.query_params, "maxCount")
+        if top < 1:
+            raise bad_request("maxCount must be at least 1.")
+        rows = store.query("SELECT * FROM unit_changes ORDER BY id LIMIT ?", (top,))
+        return json_response([change_json(dict(row)) for row in rows])
+
+    @guarded
+    async def delete_change(request: Request) -> Response:
+        change_id = parse_int(request.path_params["id"], "id")
+        if store.execute("DELETE FROM unit_changes WHERE id = ?", (change_id,)).rowcount == 0:
+            raise not_found(f"Unit change {change_id} was not found.")
+        return Response(status_code=204)
+
+    @guarded
+    async def verify(request: Request) -> Response:
+        params = request.query_params
+        grade = verification(store, required_str(params, "serialNumber"),
+                             optional_str(params, "partNumber"))  # fmt: skip
+        return json_response(grade)
+
+    @guarded
+    async def put_batches(request: Request) -> Response:
+        bodies = body_list(await read_json(request), "ProductionBatch")
+        counts = {"insertCount": 0, "updateCount": 0}
+        with store.transaction():
+            for body in bodies:
+                number, size = field(body, "batchNumber"), field(body, "batchSize")
+                if not isinstance(number, str) or not number:
+                    raise bad_request("Every batch needs a batchNumber.")
+                if size is not None and not isinstance(size, int):
+                    raise bad_request("batchSize must be an integer.")
+                old = store.query_one("SELECT 1 FROM production_batches WHERE batch_number = ?",
+                                      (number,))  # fmt: skip
+                store.execute("INSERT INTO production_batches VALUES (?, ?) ON CONFLICT"
+                              " (batch_number) DO UPDATE SET batch_size = excluded.batch_size",
+                              (number, size))  # fmt: skip
+                counts["updateCount" if old else "insertCount"] += 1
+        return json_response(counts)
+
+    @guarded
+    async def unit_phases(request: Request) -> Response:
+        return json_response([{"UnitPhaseId": pid, "Code": name.replace(" ", ""), "Name": name,
+                               "Description": name} for pid, name in PHASES.items()])  # fmt: skip
+
+    return [
+        Route("/api/production/unit/{sn}/{pn}", get_unit, methods=["GET"]),
+        Route("/api/production/units", put_units, methods=["PUT"]),
+        Route("/api/production/setunitphase", set_phase, methods=["PUT"]),
+        Route("/api/production/setunitprocess", set_process, methods=["PUT"]),
+        Route("/api/production/addchildunit", add_child_unit, methods=["POST"]),
+        Route("/api/production/removechildunit", remove_child_unit, methods=["POST"]),
+        Route("/api/production/checkchildunits", check_child_units, methods=["GET"]),
+        Route("/api/production/units/changes", list_changes, methods=["GET"]),
+        Route("/api/production/units/changes/{id}", delete_change, methods=["DELETE"]),
+        Route("/api/production/unitverification", verify, methods=["GET"]),
+        Route("/api/production/batches", put_batches, methods=["PUT"]),
+        Route("/api/internal/mes/getunitphases", unit_phases, methods=["GET"]),
+    ]
+
+
+def _barcode_and_workflow_routes(state: EmulatorState) -> list[Route]:
+    store = state.store
+
+    @guarded
+    async def list_rules(request: Request) -> Response:
+        rows = store.query("SELECT * FROM barcode_identifiers ORDER BY sort_order, id")
+        return json_response([_barcode_json(dict(row)) for row in rows])
+
+    @guarded
+    async def put_rule(request: Request) -> Response:
+        body = body_object(await read_json(request), "BarcodeIdentifier")
+        return json_response(_save_barcode(store, body))
+
+    @guarded
+    async def delete_rule(request: Request) -> Response:
+        rule_id = parse_int(request.path_params["id"], "id")
+        if store.execute("DELETE FROM barcode_identifiers WHERE id = ?", (rule_id,)).rowcount == 0:
+            raise not_found(f"Barcode identifier {rule_id} was not found.")
+        return json_response(None)
+
+    @guarded
+    async def identify_code(request: Request) -> Response:
+        code = required_str(request.query_params, "code")
+        rules = [_barcode_json(dict(r)) for r in store.query("SELECT * FROM barcode_identifiers")]
+        found = identify(code, rules)
+        if found is None:
+            raise not_found(f"No barcode identifier matches '{code}'.")
+        return json_response(found)
+
+    @guarded
+    async def start_test(request: Request) -> Response:
+        return json_response(_advance(store, request.query_params, "Test", "Testing"))
+
+    @guarded
+    async def end_test(request: Request) -> Response:
+        passed = optional_bool(request.query_params, "passed") is not False
+        return json_response(
+            _advance(store, request.query_params, "Testing", "Completed" if passed else "Repair")
+        )
+
+    base = "/api/barcodeidentifiers"
+    return [
+        Route(f"{base}/barcodeidentifiers", list_rules, methods=["GET"]),
+        Route(f"{base}/barcodeidentifier", put_rule, methods=["PUT"]),
+        Route(f"{base}/barcodeidentifier/{{id}}", delete_rule, methods=["DELETE"]),
+        Route(f"{base}/identifybarcode", identify_code, methods=["GET"]),
+        Route("/api/workflow/starttest", start_test, methods=["GET"]),
+        Route("/api/workflow/endtest", end_test, methods=["GET"]),
+    ]
+
+
+def _advance(store: Store, params: Mapping[str, str], current: str, following: str) -> bool:
+    """Move a unit's workflow from ``current`` to ``following``; False when it is elsewhere."""
+    key = _key(params, "serialNumber", "partNumber")
+    cursor = store.execute(
+        "UPDATE units SET workflow_activity = ? WHERE serial_number = ? AND part_number = ?"
+        " AND workflow_activity = ?",
+        (following, *key, current),
+    )
+    return cursor.rowcount == 1
+
+
+def routes(state: EmulatorState) -> list[Route]:
+    """Every production route bound to ``state``."""
+    return [*serial_routes(state), *_unit_routes(state), *_barcode_and_workflow_routes(state)]
