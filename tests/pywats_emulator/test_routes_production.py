@@ -354,15 +354,15 @@ def test_take_errors(api: httpx.Client, params: dict[str, str], status: int) -> 
     assert response.json()["Message"]
 
 
-def test_concurrent_takes_never_share_a_number(emulator: EmulatorHandle) -> None:
+def test_concurrent_takes_never_share_a_number(api: httpx.Client) -> None:
     def take(_: int) -> list[str]:
-        with httpx.Client(base_url=emulator.base_url, headers=emulator.auth_headers) as client:
-            response = client.post(
-                "/api/Production/SerialNumbers/Take",
-                params={"serialNumberType": SN_TYPE, "quantity": "7"},
-            )
-            return _ids(response.text)
+        response = api.post(
+            "/api/Production/SerialNumbers/Take",
+            params={"serialNumberType": SN_TYPE, "quantity": "7"},
+        )
+        return _ids(response.text)
 
+    # httpx.Client is thread-safe; its pool opens parallel connections for the workers.
     with ThreadPoolExecutor(max_workers=12) as pool:
         batches = list(pool.map(take, range(80)))  # 560 asked, more than the pool
     numbers = [n for batch in batches for n in batch]
