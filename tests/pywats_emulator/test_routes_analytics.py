@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -464,3 +465,28 @@ def test_clock_window_with_period_count(
         {"period": "2026-03-03", "unitCount": 1},
         {"period": "2026-03-04", "unitCount": 1},
     ]
+
+
+def test_statistics_over_a_real_teststand_export(api: httpx.Client, exports_dir: Path) -> None:
+    body = (exports_dir / "new_report_example.json").read_bytes()
+    stored = api.post(
+        "/api/Report/WSJF", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert stored.status_code == 200, stored.text
+    export_filter = {"partNumber": "4494394418", "testOperation": "50"}
+    rows = post(api, "/api/App/TestStepAnalysis", export_filter | {"run": -2})
+    per_step = {row["stepPath"]: row for row in rows}
+    # README: 281 steps, statuses P 203 / D 72 / S 6. One looped step is recorded as summary
+    # plus its iteration; the summary (status P) is not counted again.
+    assert sum(r["stepCount"] for r in per_step.values()) == 280
+    assert sum(r["stepPassedCount"] for r in per_step.values()) == 202
+    assert sum(r["stepDoneCount"] for r in per_step.values()) == 72
+    assert sum(r["stepSkippedCount"] for r in per_step.values()) == 6
+    path = f"MainSequence Callback{PILCROW}Measure fixture temp"
+    (series,) = post(api, "/api/App/Measurements", export_filter, measurementPaths=path)
+    (value,) = series["measurements"]
+    assert (value["value"], value["limitLow"], value["limitHigh"]) == (30.1822794904241, 10.0, 45.0)
+    assert (value["unit"], value["status"]) == ("degC", "Passed")
+    yields = post(api, "/api/App/DynamicYield", {"dimensions": "testOperation;fpy;unitCount"})
+    assert yields == [{"testOperation": "PCBA test", "fpy": 100.0, "unitCount": 1}]
+    assert post(api, "/api/App/TopFailed", {}) == []

@@ -456,3 +456,18 @@ def test_oee_by_hand() -> None:
     assert result["oee"] == pytest.approx(0.5 * 0.5 * (2 / 3) * 100)
     short = oee(records, OeeLimits(available_time=600.0, max_execution_time=100.0))
     assert (short["totalCount"], short["idealCycleTime"]) == (2, 60.0)
+
+
+def test_loop_summary_with_iterations_is_not_counted_twice() -> None:
+    def iteration(index: int, value: float, status: str) -> dict[str, Any]:
+        return voltage_step(value, status) | {"loop": {"idx": index}}
+
+    summary = voltage_step(5.0, "P") | {"loop": {"num": 2, "endingIndex": 1, "passed": 1}}
+    lone_summary = voltage_step(5.0, "P") | {"name": "Lone", "loop": {"num": 3}}
+    steps = [summary, iteration(0, 6.0, "F"), iteration(1, 5.0, "P"), lone_summary]
+    records = [uut("A", "P", "2026-03-01T08:00:00Z", steps=steps)]
+    rows = {row["stepPath"]: row for row in step_analysis_rows(records)}
+    assert (rows["Main\u00b6Voltage"]["stepCount"], rows["Main\u00b6Voltage"]["min"]) == (2, 5.0)
+    assert rows["Main\u00b6Lone"]["stepCount"] == 1
+    (failed,) = top_failed_rows(records, CATALOG, None)
+    assert (failed["failCount"], failed["totalCount"]) == (1, 2)

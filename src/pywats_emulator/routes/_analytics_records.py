@@ -182,6 +182,30 @@ def iter_steps(
         yield from iter_steps(_mapping(child), path)
 
 
+def analysed_steps(
+    step: Mapping[str, Any], parent_path: str = ""
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Like :func:`iter_steps`, minus loop summaries whose iterations are recorded too.
+
+    A summary followed by its iteration steps would otherwise count the same work twice;
+    a summary recorded alone (common in TestStand exports) stands for the whole loop.
+    """
+    name = _text(step.get("name"))
+    path = f"{parent_path}{PATH_SEPARATOR}{name}" if parent_path else name
+    yield path, step
+    children = [_mapping(child) for child in _sequence(step.get("steps"))]
+    iterated = {_text(c.get("name")) for c in children if _loop_index(c) is not None}
+    for child in children:
+        is_summary = bool(_mapping(child.get("loop"))) and _loop_index(child) is None
+        if is_summary and _text(child.get("name")) in iterated:
+            continue
+        yield from analysed_steps(child, path)
+
+
+def _loop_index(step: Mapping[str, Any]) -> Any:
+    return _mapping(step.get("loop")).get("idx")
+
+
 def failure_step(record: ReportRecord) -> tuple[str, str]:
     """``(name, path)`` of the step that made the unit fail, or ``("", "")``."""
     wanted = record.uut.get("stepIdCausedUUTFailure")

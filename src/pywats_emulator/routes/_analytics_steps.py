@@ -14,7 +14,7 @@ from pywats_emulator.routes._analytics_records import (
     PATH_SEPARATOR,
     STEP_STATUS_WORDS,
     ReportRecord,
-    iter_steps,
+    analysed_steps,
 )
 from pywats_emulator.routes._analytics_stats import as_number, describe, specification_limits
 
@@ -63,7 +63,7 @@ def top_failed_rows(
     for record in records:
         if not record.is_uut or not record.root:
             continue
-        for path, step in iter_steps(record.root):
+        for path, step in analysed_steps(record.root):
             if not _is_leaf(step):
                 continue
             row = rows.setdefault(
@@ -125,7 +125,7 @@ def step_analysis_rows(records: Iterable[ReportRecord]) -> list[dict[str, Any]]:
     """Per step path (and per numeric measurement name) status counts, times and statistics."""
     tallies: dict[str, _StepTally] = {}
     for record in records:
-        for path, step in iter_steps(record.root) if record.root else ():
+        for path, step in analysed_steps(record.root) if record.root else ():
             tally = tallies.setdefault(
                 path,
                 _StepTally(str(step.get("name") or ""), step.get("stepType"), step.get("group")),
@@ -230,7 +230,7 @@ def parse_measurement_paths(text: str | None) -> list[MeasurementPath]:
 def _matching_measurements(
     record: ReportRecord, wanted: MeasurementPath
 ) -> Iterable[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
-    for path, step in iter_steps(record.root) if record.root else ():
+    for path, step in analysed_steps(record.root) if record.root else ():
         if path.lower() != wanted.step_path.lower():
             continue
         for measurement in step.get("numericMeas") or ():
