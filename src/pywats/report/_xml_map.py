@@ -123,6 +123,12 @@ SUB_UNIT_ATTRS: Final[tuple[Row, ...]] = (
     ("ReplacedIDX", "replacedIdx", INT),
     ("Position", "position", INT),
 )
+PART_INFO_ATTRS: Final[tuple[Row, ...]] = (
+    ("PartType", "partType", STR),
+    ("PN", "pn", STR),
+    ("SN", "sn", STR),
+    ("Rev", "rev", STR),
+)
 ASSET_ATTRS: Final[tuple[Row, ...]] = (
     ("AssetSN", "assetSN", STR),
     ("UsageCount", "usageCount", INT),

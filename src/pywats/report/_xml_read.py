@@ -48,13 +48,13 @@ def read_report_element(report: Element, where: str) -> Tree:
     _put_list(
         tree, "miscInfos", [_read_misc_info(e, children.path(e)) for e in children.all("MiscInfo")]
     )
+    hierarchy = children.all("ReportUnitHierarchy")
+    # PartInfo is the older way to list sub-units; it only counts when nothing newer is there.
+    unit_rows = m.SUB_UNIT_ATTRS if hierarchy else m.PART_INFO_ATTRS
     _put_list(
         tree,
         "subUnits",
-        [
-            read_attrs(e, m.SUB_UNIT_ATTRS, children.path(e))
-            for e in children.all("ReportUnitHierarchy")
-        ],
+        [read_attrs(e, unit_rows, children.path(e)) for e in hierarchy or children.all("PartInfo")],
     )
     _put_list(
         tree,

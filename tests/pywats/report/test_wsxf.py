@@ -458,3 +458,15 @@ def test_non_finite_numbers_use_xml_spellings() -> None:
     read_back = again.root.steps[0].numeric_meas
     assert read_back is not None
     assert read_back[0].high_limit == float("inf")
+
+
+def test_legacy_part_info_lists_sub_units_when_no_hierarchy_is_given() -> None:
+    part = '<PartInfo PartType="PCBA" PN="P1" SN="S1" Rev="A" order_no="0" idx="0"/>'
+    report = parse_wsxf(_minimal_uut(part))
+    assert report.sub_units is not None
+    assert [(u.part_type, u.pn, u.sn, u.rev) for u in report.sub_units] == [
+        ("PCBA", "P1", "S1", "A")
+    ]
+    both = parse_wsxf(_minimal_uut(part + '<ReportUnitHierarchy PN="P2" SN="S2"/>'))
+    assert both.sub_units is not None
+    assert [(u.pn, u.sn) for u in both.sub_units] == [("P2", "S2")]
