@@ -5,7 +5,7 @@ from __future__ import annotations
 import binascii
 
 from pywats.report._loop_rules import LoopCounterRule, check_loop, group_loops
-from pywats.report.compare import numeric_passes, string_passes
+from pywats.report.compare import evaluate_numeric, numeric_passes, string_passes
 from pywats.report.enums import NUMERIC_OPS, ONE_LIMIT_OPS, STRING_OPS, CompOp
 from pywats.report.problems import ProblemList
 from pywats.report.steps import Chart, NumericMeasurement, Step, StringMeasurement
@@ -14,6 +14,9 @@ STEP_STATUSES = ("P", "F", "D", "S", "E", "T", "U")
 MEASUREMENT_STATUSES = ("P", "F", "S")
 STEP_GROUPS = ("S", "M", "C")
 FAILING = frozenset({"F", "E", "T"})
+_STEP_STATUS_SET = frozenset(STEP_STATUSES)
+_GROUP_SET = frozenset(STEP_GROUPS)
+_NUMERIC_BY_TEXT = {op.value: op for op in NUMERIC_OPS}
 
 
 class StepRules:
@@ -37,6 +40,25 @@ class StepRules:
             self._check_children(step, path)
 
     def _check_fields(self, step: Step, path: str) -> None:
+        name, message, text, guid = step.name, step.error_message, step.report_text, step.ts_guid
+        usual = (
+            name is not None
+            and 0 < len(name) <= 100
+            and not name.isspace()
+            and step.status in _STEP_STATUS_SET
+            and (step.group is None or step.group in _GROUP_SET)
+            and (message is None or len(message) <= 200)
+            and (text is None or len(text) <= 100_000)
+            and (guid is None or len(guid) <= 30)
+        )
+        if not usual:
+            self._field_problems(step, path)
+        if step.id is not None:
+            if step.id in self.step_ids:
+                self.out.add(path, f"step id {step.id} is used twice", "duplicate-id")
+            self.step_ids.add(step.id)
+
+    def _field_problems(self, step: Step, path: str) -> None:
         out = self.out
         out.require(path, step.name, "name")
         if out.require(path, step.status, "status"):
@@ -46,14 +68,11 @@ class StepRules:
         out.max_length(path, step.error_message, 200, "errorMessage")
         out.max_length(path, step.report_text, 100_000, "reportText")
         out.max_length(path, step.ts_guid, 30, "tsGuid")
-        if step.id is not None:
-            if step.id in self.step_ids:
-                out.add(path, f"step id {step.id} is used twice", "duplicate-id")
-            self.step_ids.add(step.id)
 
     def _check_measurements(self, step: Step, path: str) -> None:
         for index, numeric in enumerate(step.numeric_meas or []):
-            self._check_numeric(numeric, f"{path}.numericMeas[{index}]")
+            if not self._usual_numeric_is_fine(numeric, path, index):
+                self._check_numeric(numeric, f"{path}.numericMeas[{index}]")
         for index, text in enumerate(step.string_meas or []):
             self._check_string(text, f"{path}.stringMeas[{index}]")
         for index, boolean in enumerate(step.boolean_meas or []):
@@ -62,6 +81,25 @@ class StepRules:
                 self.out.one_of(where, boolean.status, MEASUREMENT_STATUSES, "status")
         if step.measurement_count > 1:
             self._check_multi_names(step, path)
+
+    def _usual_numeric_is_fine(self, meas: NumericMeasurement, path: str, index: int) -> bool:
+        """Fast path for the common, well-formed P/F measurement; False = check in full."""
+        op = _NUMERIC_BY_TEXT.get(meas.comp_op or "")
+        name, unit, value, status = meas.name, meas.unit, meas.value, meas.status
+        if (
+            op is None
+            or value is None
+            or status not in ("P", "F")
+            or (name is not None and len(name) > 100)
+            or (unit is not None and len(unit) > 20)
+        ):
+            return False
+        passed = evaluate_numeric(op, value, meas.low_limit, meas.high_limit)
+        if passed is None:
+            return False
+        if (status == "P") != passed:
+            self._check_outcome(f"{path}.numericMeas[{index}]", status, passed)
+        return True
 
     def _check_numeric(self, meas: NumericMeasurement, path: str) -> None:
         out = self.out

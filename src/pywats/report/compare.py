@@ -35,6 +35,9 @@ _NUMERIC_TESTS: dict[CompOp, _NumericTest] = {
     CompOp.LTGE: lambda v, lo, hi: v < lo or v >= hi,
 }
 
+# Exact canonical spellings, for a lookup without case folding on the hot path.
+_NUMERIC_BY_TEXT: dict[str, CompOp] = {op.value: op for op in NUMERIC_OPS}
+
 
 def resolve_comp_op(comp_op: str | CompOp, allowed: frozenset[CompOp]) -> CompOp:
     """The canonical operator for ``comp_op``; a typed error if unknown or not allowed."""
@@ -45,6 +48,19 @@ def resolve_comp_op(comp_op: str | CompOp, allowed: frozenset[CompOp]) -> CompOp
     return op
 
 
+def evaluate_numeric(
+    op: CompOp, value: float, low: float | None, high: float | None
+) -> bool | None:
+    """Verdict of an already resolved numeric operator; None when a needed limit is missing."""
+    if op is CompOp.LOG:
+        return True
+    if low is None or (high is None and op in TWO_LIMIT_OPS):
+        return None
+    if math.isnan(value):
+        return False
+    return _NUMERIC_TESTS[op](value, low, high if high is not None else math.nan)
+
+
 def numeric_passes(
     comp_op: str | CompOp, value: float, low: float | None = None, high: float | None = None
 ) -> bool:
@@ -52,16 +68,14 @@ def numeric_passes(
 
     A NaN value fails every operator except ``LOG`` (it is not a measurement result).
     """
-    op = resolve_comp_op(comp_op, NUMERIC_OPS)
-    if op is CompOp.LOG:
-        return True
-    if low is None:
-        raise ReportValidationError([f"compOp {op.value} needs lowLimit"])
-    if op in TWO_LIMIT_OPS and high is None:
-        raise ReportValidationError([f"compOp {op.value} needs highLimit"])
-    if math.isnan(value):
-        return False
-    return _NUMERIC_TESTS[op](value, low, high if high is not None else math.nan)
+    op = _NUMERIC_BY_TEXT.get(comp_op) if isinstance(comp_op, str) else None
+    if op is None:
+        op = resolve_comp_op(comp_op, NUMERIC_OPS)
+    verdict = evaluate_numeric(op, value, low, high)
+    if verdict is None:
+        missing = "lowLimit" if low is None else "highLimit"
+        raise ReportValidationError([f"compOp {op.value} needs {missing}"])
+    return verdict
 
 
 def string_passes(comp_op: str | CompOp, value: str, limit: str | None = None) -> bool:
@@ -103,4 +117,4 @@ def limits_used(comp_op: str | CompOp) -> int:
     return 1 if op in ONE_LIMIT_OPS else 2
 
 
-__all__ = ["limits_used", "numeric_passes", "resolve_comp_op", "string_passes"]
+__all__ = ["evaluate_numeric", "limits_used", "numeric_passes", "resolve_comp_op", "string_passes"]
