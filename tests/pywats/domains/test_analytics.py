@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pywats.client import AsyncWATS
+from pywats.client import WATS, AsyncWATS
 from pywats.domains._analytics_support import normalise_measurement_paths, parse_rows
 from pywats.domains.analytics import measurement_path
 from pywats.exceptions import (
@@ -354,3 +354,13 @@ def test_parse_rows_rejects_malformed_answers() -> None:
         parse_rows(YieldRow, {"not": "a list"}, "POST", "/p")
     with pytest.raises(UnexpectedResponseError):
         parse_rows(YieldRow, ["text"], "POST", "/p")
+
+
+def test_sync_twin_queries_yield(emulator: EmulatorHandle) -> None:
+    with WATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        for sn, voltage in (("S1", 5.0), ("S2", 6.0)):
+            wats.report.submit(board(sn, voltage, at(2, 8)).build())
+        (row,) = wats.analytics.get_yield(
+            WatsFilter(part_number="PCB-100"), dimensions="partNumber;fpy;unitCount"
+        )
+        assert (row.part_number, row.fpy, row.unit_count) == ("PCB-100", 50.0, 2)
