@@ -6,6 +6,7 @@ Errors carry ``line L, column C`` (column of the offending field, 1-based).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,11 @@ class Line:
         return self.fields[index] if index < len(self.fields) else ""
 
     def where(self, index: int = 0) -> str:
-        column = self.starts[min(index, len(self.starts) - 1)]
+        """``line L, column C`` of field ``index`` (a missing field sits after the line's end)."""
+        if index < len(self.starts):
+            column = self.starts[index]
+        else:
+            column = self.starts[-1] + len(self.fields[-1]) + 1 + (index - len(self.fields))
         return f"line {self.number}, column {column}"
 
 
@@ -246,7 +251,7 @@ def parse_number(value: str, where: str) -> float:
     return number
 
 
-def _word(value: str, words: dict[str, str] | Any, where: str) -> str:
+def _word(value: str, words: Mapping[str, str], where: str) -> str:
     text = value.strip()
     letter = words.get(text.lower())
     if letter is None and text.upper() in words.values():
@@ -447,9 +452,9 @@ class StepReader:
                 )
         return meas
 
-    def _computed(self, line: Line, compute: Any) -> str:
+    def _computed(self, line: Line, compute: Callable[[], str]) -> str:
         try:
-            return str(compute())
+            return compute()
         except ReportValidationError as exc:
             problems = "; ".join(str(p) for p in exc.problems)
             raise ReportFormatError(

@@ -7,7 +7,7 @@ it the same way it validates a JSON document. Element paths in errors look like
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -45,6 +45,19 @@ def read_report_element(report: Element, where: str) -> Tree:
     process = children.single("Process")
     if process is not None:
         tree.update(read_attrs(process, m.PROCESS_ATTRS, children.path(process)))
+    _read_header_lists(tree, children)
+    if report_type == "T":
+        _read_uut_parts(tree, children)
+    else:
+        uur = children.single("UUR")
+        if uur is not None:
+            tree["uur"] = _read_uur_header(uur, children.path(uur))
+    _read_repair_data(tree, children)
+    return tree
+
+
+def _read_header_lists(tree: Tree, children: _ChildIndex) -> None:
+    """Misc infos, sub-units, assets and additional data of the report header."""
     _put_list(
         tree, "miscInfos", [_read_misc_info(e, children.path(e)) for e in children.all("MiscInfo")]
     )
@@ -66,14 +79,6 @@ def read_report_element(report: Element, where: str) -> Tree:
         "additionalData",
         [read_additional_data(e, children.path(e)) for e in children.all("AdditionalData")],
     )
-    if report_type == "T":
-        _read_uut_parts(tree, children)
-    else:
-        uur = children.single("UUR")
-        if uur is not None:
-            tree["uur"] = _read_uur_header(uur, children.path(uur))
-    _read_repair_data(tree, children)
-    return tree
 
 
 def _put_list(tree: Tree, key: str, items: list[Any]) -> None:
@@ -247,8 +252,8 @@ def _read_measurement(elem: Element, rows: tuple[m.Row, ...], where: str) -> tup
 
 
 def _read_step_payload(step: Tree, name: str, elem: Element, where: str) -> None:
-    if name in step_payload_keys:
-        key = step_payload_keys[name]
+    if name in _STEP_PAYLOAD_KEYS:
+        key = _STEP_PAYLOAD_KEYS[name]
         if key in step:
             raise ReportFormatError(f"more than one <{name}> in a step", where)
         step[key] = _PAYLOAD_READERS[name](elem, where)
@@ -284,14 +289,17 @@ def _read_report_text(elem: Element, where: str) -> str:
     return elem.text or ""
 
 
-def _rows_reader(rows: tuple[m.Row, ...]) -> Any:
+_PayloadReader = Callable[[Element, str], Any]
+
+
+def _rows_reader(rows: tuple[m.Row, ...]) -> _PayloadReader:
     def read(elem: Element, where: str) -> Tree:
         return read_attrs(elem, rows, where)
 
     return read
 
 
-step_payload_keys: dict[str, str] = {
+_STEP_PAYLOAD_KEYS: dict[str, str] = {
     "Loop": "loop",
     "ReportText": "reportText",
     "SequenceCall": "seqCall",
@@ -300,7 +308,7 @@ step_payload_keys: dict[str, str] = {
     "Chart": "chart",
     "Attachment": "attachment",
 }
-_PAYLOAD_READERS: dict[str, Any] = {
+_PAYLOAD_READERS: dict[str, _PayloadReader] = {
     "Loop": _rows_reader(m.LOOP_ATTRS),
     "ReportText": _read_report_text,
     "SequenceCall": _rows_reader(m.SEQ_CALL_ATTRS),
