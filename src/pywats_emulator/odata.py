@@ -104,7 +104,8 @@ def tokenize(text: str) -> list[Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise ODataError(f"Syntax error at position {position} in '{text}'.")
+            blank = len(text[position:]) - len(text[position:].lstrip())
+            raise ODataError(f"Syntax error at position {position + blank} in '{text}'.")
         kind = match.lastgroup or ""
         tokens.append(Token(kind, match.group(kind), match.start(kind)))
         position = match.end()
