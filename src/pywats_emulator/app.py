@@ -38,9 +38,10 @@ def create_app(
     only when it opened it itself (no ``store`` passed).
     """
     config = config or EmulatorConfig()
+    modules = discover_route_modules(route_modules)
     owns_store = store is None
     state = EmulatorState.create(config, store=store, clock=clock)
-    state.modules = discover_route_modules(route_modules)
+    state.modules = modules
     prepare(state)
     routes: list[BaseRoute] = []
     for module in state.modules:
