@@ -1,4 +1,5 @@
-"""Turning decoded JSON answers into models, with a typed error when the shape is wrong.
+"""Turning decoded JSON answers into models (typed error when the shape is wrong), and
+building URL path segments.
 
 Shared by the process, product and production domains.
 """
@@ -6,10 +7,11 @@ Shared by the process, product and production domains.
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pywats.exceptions import UnexpectedResponseError
+from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
@@ -50,3 +52,12 @@ def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     location = ".".join(str(part) for part in error["loc"])
     return f"{location}: {error['msg']}" if location else str(error["msg"])
+
+
+def path_segment(value: str) -> str:
+    """One URL path segment; WATS routing decodes ``%2F`` to ``/``, so a slash cannot work."""
+    if "/" in value or "\\" in value or not value.strip():
+        raise InvalidArgumentError(
+            f"{value!r} cannot be used in a URL path (empty, or contains a slash)"
+        )
+    return quote(value, safe="")

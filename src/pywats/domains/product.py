@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import quote
 
 from pywats._core.odata import Filter
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_list, parse_model
-from pywats.exceptions import InvalidArgumentError
+from pywats.domains._process_parsing import parse_list, parse_model, path_segment
 from pywats.models.product import (
     Bom,
     BomItem,
@@ -22,27 +20,18 @@ from pywats.models.product import (
 _XML = {"Content-Type": "application/xml"}
 
 
-def _segment(value: str) -> str:
-    """One URL path segment; WATS routing decodes ``%2F`` to ``/``, so a slash cannot work."""
-    if "/" in value or "\\" in value or not value.strip():
-        raise InvalidArgumentError(
-            f"{value!r} cannot be used in a URL path (empty, or contains a slash)"
-        )
-    return quote(value, safe="")
-
-
 class AsyncProductDomain(AsyncDomain):
     """Async access to the WATS product endpoints (``/api/Product...``)."""
 
     async def get_product(self, part_number: str) -> Product:
         """Get a product with its revisions (``GET /api/Product/{partNumber}``)."""
-        path = f"/api/Product/{_segment(part_number)}"
+        path = f"/api/Product/{path_segment(part_number)}"
         data = await self._http.request_json("GET", path)
         return parse_model(Product, data, "GET", path)
 
     async def get_product_revision(self, part_number: str, revision: str) -> ProductRevision:
         """Get one revision (``GET /api/Product/{partNumber}/{revision}``)."""
-        path = f"/api/Product/{_segment(part_number)}/{_segment(revision)}"
+        path = f"/api/Product/{path_segment(part_number)}/{path_segment(revision)}"
         data = await self._http.request_json("GET", path)
         return parse_model(ProductRevision, data, "GET", path)
 
