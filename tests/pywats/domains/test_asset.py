@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
 from pywats._core.odata import ODataQuery, field
+from pywats.client import WATS, AsyncWATS
 from pywats.domains._asset_support import asset_selector, multipart_body, parse_list
 from pywats.domains.asset import AsyncAssetDomain
 from pywats.exceptions import (
@@ -29,8 +29,8 @@ INSTRUMENT = seed_id("type", "Instrument")
 @pytest.fixture
 async def asset(emulator: EmulatorHandle) -> AsyncIterator[AsyncAssetDomain]:
     emulator.set_clock(lambda: NOW)
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncAssetDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.asset
 
 
 def test_asset_selector_needs_exactly_one_key() -> None:
@@ -182,3 +182,12 @@ async def test_types(asset: AsyncAssetDomain) -> None:
     readonly = AssetType(type_id=seed_id("type", "Test station"), type_name="Renamed")
     with pytest.raises(BadRequestError, match="read-only"):
         await asset.save_type(readonly)
+
+
+def test_sync_twin_counts_and_status(emulator: EmulatorHandle) -> None:
+    emulator.set_clock(lambda: NOW)
+    with WATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        wats.asset.update_count(serial_number="CABLE-0001", increment_by=4880)
+        status = wats.asset.get_status(serial_number="CABLE-0001")
+    assert (status.running_count, status.alarm_state) == (5000, AlarmState.ALARM)
+    assert status.message == "Running count 5000 of 5000 (100%)"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
+from pywats.client import AsyncWATS
 from pywats.domains.rootcause import AsyncRootCauseDomain
 from pywats.exceptions import BadRequestError, InvalidArgumentError, NotFoundError
 from pywats.models.asset import Setting
@@ -31,8 +31,8 @@ SOLVED_ID = rootcause_seed_id("ticket", "3")
 @pytest.fixture
 async def rootcause(emulator: EmulatorHandle) -> AsyncIterator[AsyncRootCauseDomain]:
     emulator.set_clock(lambda: NOW)
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncRootCauseDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.rootcause
 
 
 async def test_get_ticket(rootcause: AsyncRootCauseDomain) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
+from pywats.client import AsyncWATS
 from pywats.domains.scim import AsyncScimDomain, scim_eq
 from pywats.exceptions import BadRequestError, ConflictError, InvalidArgumentError, NotFoundError
 from pywats.models.scim import ScimEmail, ScimName, ScimPatchOperation, ScimUser
@@ -21,8 +21,8 @@ ANN = "ann.operator@example.com"
 @pytest.fixture
 async def scim(emulator: EmulatorHandle) -> AsyncIterator[AsyncScimDomain]:
     emulator.set_clock(lambda: NOW)
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncScimDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.scim
 
 
 def test_scim_eq_quotes_values() -> None:

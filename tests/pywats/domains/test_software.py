@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
+from pywats.client import WATS, AsyncWATS
 from pywats.domains.software import AsyncSoftwareDomain, zip_package_files
 from pywats.exceptions import BadRequestError, InvalidArgumentError, NotFoundError
 from pywats.models.asset import Setting
@@ -32,8 +32,8 @@ DRAFT_ID = software_seed_id("package", "StationTools/2")
 @pytest.fixture
 async def software(emulator: EmulatorHandle) -> AsyncIterator[AsyncSoftwareDomain]:
     emulator.set_clock(lambda: NOW)
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncSoftwareDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.software
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -160,3 +160,11 @@ async def test_upload_zip_round_trip_and_refusals(software: AsyncSoftwareDomain)
         await software.upload_zip(RELEASED_ID, _zip({"a/b": b"x"}))
     with pytest.raises(InvalidArgumentError):
         await software.upload_zip(DRAFT_ID, b"")
+
+
+def test_sync_twin_downloads_released_files(emulator: EmulatorHandle) -> None:
+    with WATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        package = wats.software.get_package_by_name("StationTools", PackageStatus.RELEASED)
+        assert package.package_id is not None
+        files = _unzip(wats.software.download_package_zip(package.package_id))
+    assert sorted(files) == ["tools/docs/readme.txt", "tools/setup.bat"]
