@@ -3,12 +3,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from pywats._core.loop_thread import LoopThread
-from pywats.domains.production import AsyncProductionDomain
+from pywats.domains.production import AsyncProductionDomain, SerialFileFormat
+from pywats.models.production import (
+    BarcodeIdentifier,
+    BatchSaveResult,
+    ChildUnitCheck,
+    ProductionBatch,
+    SerialNumber,
+    SerialNumberType,
+    SerialNumberUploadResult,
+    Unit,
+    UnitChange,
+    UnitPhase,
+    UnitPhaseInfo,
+    UnitsSaveResult,
+    UnitVerificationGrade,
+)
 
 
 class ProductionDomain:
-    """Async access to the WATS production endpoints."""
+    """Async access to the WATS production endpoints (``/api/Production/...`` and friends)."""
 
     def __init__(self, async_domain: AsyncProductionDomain, loop: LoopThread) -> None:
         self._async = async_domain
@@ -16,3 +34,310 @@ class ProductionDomain:
 
     def __repr__(self) -> str:
         return "ProductionDomain(" + repr(self._async) + ")"
+
+    def get_unit(self, serial_number: str, part_number: str) -> Unit:
+        """Get a unit with its sub-units.
+
+        Calls ``GET /api/Production/Unit/{serialNumber}/{partNumber}``.
+        """
+        return self._loop.run(self._async.get_unit(serial_number, part_number))
+
+    def save_units(self, units: Sequence[Unit]) -> UnitsSaveResult:
+        """Add or update units by serial number (``PUT /api/Production/Units``).
+
+        Units the server refuses are listed in the result's ``errors``; the others are saved.
+        """
+        return self._loop.run(self._async.save_units(units))
+
+    def set_unit_phase(self, serial_number: str, part_number: str, phase: UnitPhase | int) -> None:
+        """Set a unit's phase (``PUT /api/Production/SetUnitPhase``)."""
+        return self._loop.run(self._async.set_unit_phase(serial_number, part_number, phase))
+
+    def set_unit_process(self, serial_number: str, part_number: str, process_name: str) -> None:
+        """Set a unit's current process by name (``PUT /api/Production/SetUnitProcess``)."""
+        return self._loop.run(
+            self._async.set_unit_process(serial_number, part_number, process_name)
+        )
+
+    def add_child_unit(
+        self,
+        parent_serial_number: str,
+        parent_part_number: str,
+        child_serial_number: str,
+        child_part_number: str,
+        *,
+        check_part_number: bool = False,
+        check_revision: bool = False,
+    ) -> None:
+        """Fit a finalized child unit into a parent (``POST /api/Production/AddChildUnit``).
+
+        With ``check_part_number`` the child must be in the parent revision's box build;
+        with ``check_revision`` its revision must also match the box-build mask.
+        """
+        return self._loop.run(
+            self._async.add_child_unit(
+                parent_serial_number,
+                parent_part_number,
+                child_serial_number,
+                child_part_number,
+                check_part_number=check_part_number,
+                check_revision=check_revision,
+            )
+        )
+
+    def remove_child_unit(
+        self,
+        parent_serial_number: str,
+        parent_part_number: str,
+        child_serial_number: str,
+        child_part_number: str,
+    ) -> None:
+        """Remove a parent/child relation (``POST /api/Production/RemoveChildUnit``)."""
+        return self._loop.run(
+            self._async.remove_child_unit(
+                parent_serial_number, parent_part_number, child_serial_number, child_part_number
+            )
+        )
+
+    def check_child_units(
+        self, parent_serial_number: str, parent_part_number: str
+    ) -> ChildUnitCheck:
+        """Check a parent's children against its box build.
+
+        Calls ``GET /api/Production/CheckChildUnits``.
+        """
+        return self._loop.run(
+            self._async.check_child_units(parent_serial_number, parent_part_number)
+        )
+
+    def get_unit_changes(self, max_count: int = 100) -> list[UnitChange]:
+        """Pending unit-change records, oldest first (``GET /api/Production/Units/Changes``)."""
+        return self._loop.run(self._async.get_unit_changes(max_count))
+
+    def delete_unit_change(self, change_id: int) -> None:
+        """Acknowledge a handled unit change (``DELETE /api/Production/Units/Changes/{id}``)."""
+        return self._loop.run(self._async.delete_unit_change(change_id))
+
+    def verify_unit(
+        self, serial_number: str, part_number: str | None = None
+    ) -> UnitVerificationGrade:
+        """Grade a unit against its verification rule (``GET /api/Production/UnitVerification``)."""
+        return self._loop.run(self._async.verify_unit(serial_number, part_number))
+
+    def save_batches(self, batches: Sequence[ProductionBatch]) -> BatchSaveResult:
+        """Add or update production batches (``PUT /api/Production/Batches``)."""
+        return self._loop.run(self._async.save_batches(batches))
+
+    def get_unit_phases(self) -> list[UnitPhaseInfo]:
+        """Internal: the unit-phase catalogue (``GET /api/internal/Mes/GetUnitPhases``)."""
+        return self._loop.run(self._async.get_unit_phases())
+
+    def get_serial_number_types(self) -> list[SerialNumberType]:
+        """List serial-number pools (``GET /api/Production/SerialNumbers/Types``)."""
+        return self._loop.run(self._async.get_serial_number_types())
+
+    def take_serial_numbers(
+        self,
+        serial_number_type: str,
+        quantity: int,
+        *,
+        ref_sn: str | None = None,
+        ref_pn: str | None = None,
+        station_name: str | None = None,
+        only_in_sequence: bool = False,
+    ) -> list[str]:
+        """Allocate free numbers from a pool (``POST /api/Production/SerialNumbers/Take``).
+
+        The server never hands a number out twice; when the pool runs short it returns
+        fewer than ``quantity`` (with ``only_in_sequence``: one gap-free run, or none).
+        """
+        return self._loop.run(
+            self._async.take_serial_numbers(
+                serial_number_type,
+                quantity,
+                ref_sn=ref_sn,
+                ref_pn=ref_pn,
+                station_name=station_name,
+                only_in_sequence=only_in_sequence,
+            )
+        )
+
+    def reserve_serial_numbers(
+        self,
+        serial_number_type: str,
+        quantity: int,
+        *,
+        station_name: str | None = None,
+        ref_sn: str | None = None,
+        ref_pn: str | None = None,
+        only_in_sequence: bool = False,
+    ) -> list[str]:
+        """Internal: reserve numbers for a station's local pool, as the official client does.
+
+        Calls ``POST /api/Internal/Production/GetAndReserveNewSerialNumbers`` with
+        ``requestType`` ``Reserve``; the answer's ``sn`` holds a ``SerialNumbers`` XML document.
+        """
+        return self._loop.run(
+            self._async.reserve_serial_numbers(
+                serial_number_type,
+                quantity,
+                station_name=station_name,
+                ref_sn=ref_sn,
+                ref_pn=ref_pn,
+                only_in_sequence=only_in_sequence,
+            )
+        )
+
+    def get_serial_numbers_by_reference(
+        self,
+        serial_number_type: str,
+        *,
+        ref_sn: str | None = None,
+        ref_pn: str | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+    ) -> list[SerialNumber]:
+        """Taken numbers bound to a reference SN and/or PN.
+
+        Calls ``GET /api/Production/SerialNumbers/ByReference``.
+        """
+        return self._loop.run(
+            self._async.get_serial_numbers_by_reference(
+                serial_number_type,
+                ref_sn=ref_sn,
+                ref_pn=ref_pn,
+                start_date=start_date,
+                end_date=end_date,
+            )
+        )
+
+    def get_serial_numbers_by_range(
+        self,
+        serial_number_type: str,
+        start_address: str,
+        end_address: str,
+        *,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+    ) -> list[SerialNumber]:
+        """Numbers of a pool between two addresses, taken or free.
+
+        Calls ``GET /api/Production/SerialNumbers/ByRange``.
+        """
+        return self._loop.run(
+            self._async.get_serial_numbers_by_range(
+                serial_number_type,
+                start_address,
+                end_address,
+                start_date=start_date,
+                end_date=end_date,
+            )
+        )
+
+    def export_serial_numbers(
+        self,
+        serial_number_type: str,
+        file_format: SerialFileFormat = "XML",
+        *,
+        start_address: str | None = None,
+        end_address: str | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+    ) -> bytes:
+        """Export a pool as an XML or CSV file (``GET /api/Production/SerialNumbers``)."""
+        return self._loop.run(
+            self._async.export_serial_numbers(
+                serial_number_type,
+                file_format,
+                start_address=start_address,
+                end_address=end_address,
+                start_date=start_date,
+                end_date=end_date,
+            )
+        )
+
+    def upload_serial_numbers(
+        self,
+        serial_number_type: str,
+        data: bytes,
+        file_format: SerialFileFormat = "XML",
+        *,
+        filename: str | None = None,
+    ) -> SerialNumberUploadResult:
+        """Add numbers to a pool from an XML or CSV file (``PUT /api/Production/SerialNumbers``).
+
+        The file goes as multipart form data; numbers already in the pool are left alone.
+        """
+        return self._loop.run(
+            self._async.upload_serial_numbers(
+                serial_number_type, data, file_format, filename=filename
+            )
+        )
+
+    def get_barcode_identifiers(self) -> list[BarcodeIdentifier]:
+        """List barcode rules (``GET /api/BarcodeIdentifiers/BarcodeIdentifiers``)."""
+        return self._loop.run(self._async.get_barcode_identifiers())
+
+    def save_barcode_identifier(self, identifier: BarcodeIdentifier) -> BarcodeIdentifier:
+        """Add (no ``id``) or update a barcode rule.
+
+        Calls ``PUT /api/BarcodeIdentifiers/BarcodeIdentifier``.
+        """
+        return self._loop.run(self._async.save_barcode_identifier(identifier))
+
+    def delete_barcode_identifier(self, identifier_id: int) -> None:
+        """Delete a barcode rule (``DELETE /api/BarcodeIdentifiers/BarcodeIdentifier/{id}``)."""
+        return self._loop.run(self._async.delete_barcode_identifier(identifier_id))
+
+    def identify_barcode(self, code: str) -> BarcodeIdentifier:
+        """Parse a scanned code into SN/PN/revision/batch/process.
+
+        Calls ``GET /api/BarcodeIdentifiers/IdentifyBarcode``; the returned rule's fields hold
+        the values extracted from ``code``.
+        """
+        return self._loop.run(self._async.identify_barcode(code))
+
+    def start_test(
+        self,
+        serial_number: str,
+        part_number: str,
+        *,
+        operator_name: str | None = None,
+        station_name: str | None = None,
+        status: int | None = None,
+    ) -> bool:
+        """Start the unit's 'Test' workflow activity (``GET /api/Workflow/StartTest``).
+
+        False when the unit is unknown, has no workflow, or is not waiting for a test.
+        """
+        return self._loop.run(
+            self._async.start_test(
+                serial_number,
+                part_number,
+                operator_name=operator_name,
+                station_name=station_name,
+                status=status,
+            )
+        )
+
+    def end_test(
+        self,
+        serial_number: str,
+        part_number: str,
+        *,
+        passed: bool = True,
+        operator_name: str | None = None,
+        station_name: str | None = None,
+        status: int | None = None,
+    ) -> bool:
+        """End the unit's 'Test' workflow activity (``GET /api/Workflow/EndTest``)."""
+        return self._loop.run(
+            self._async.end_test(
+                serial_number,
+                part_number,
+                passed=passed,
+                operator_name=operator_name,
+                station_name=station_name,
+                status=status,
+            )
+        )
