@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
+from pywats.client import AsyncWATS
 from pywats.domains.process import AsyncProcessDomain
 from pywats.exceptions import AuthenticationError, NotFoundError
 from pywats.models.process import FailCode, RepairType
@@ -16,8 +16,8 @@ from pywats_emulator.testing import EmulatorHandle
 
 @pytest.fixture
 async def process(emulator: EmulatorHandle) -> AsyncIterator[AsyncProcessDomain]:
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncProcessDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.process
 
 
 async def test_get_processes_returns_active_operations(process: AsyncProcessDomain) -> None:
@@ -82,6 +82,6 @@ def test_fail_codes_walk_nested_selectable_nodes() -> None:
 
 
 async def test_bad_token_raises_authentication_error(emulator: EmulatorHandle) -> None:
-    async with AsyncHttpCore(emulator.base_url, "bm9ib2R5Om5vdGhpbmc=", retries=0) as http:
+    async with AsyncWATS(base_url=emulator.base_url, token="bm9ib2R5Om5vdGhpbmc=") as wats:
         with pytest.raises(AuthenticationError):
-            await AsyncProcessDomain(http).get_processes()
+            await wats.process.get_processes()

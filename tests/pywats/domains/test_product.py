@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
 from pywats._core.odata import field
+from pywats.client import AsyncWATS
 from pywats.domains.product import AsyncProductDomain
 from pywats.exceptions import BadRequestError, InvalidArgumentError, NotFoundError
 from pywats.models.product import Bom, BomComponent, Product, ProductRevision
@@ -17,8 +17,8 @@ from pywats_emulator.testing import EmulatorHandle
 
 @pytest.fixture
 async def product(emulator: EmulatorHandle) -> AsyncIterator[AsyncProductDomain]:
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as http:
-        yield AsyncProductDomain(http)
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        yield wats.product
 
 
 async def test_get_product_and_revision(product: AsyncProductDomain) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats._core.http import AsyncHttpCore
+from pywats.client import AsyncWATS
 from pywats.domains.production import AsyncProductionDomain, multipart_file_body
 from pywats.exceptions import (
     BadRequestError,
@@ -32,14 +32,14 @@ SN_TYPE = "SerialNumber"
 
 
 @pytest.fixture
-async def http(emulator: EmulatorHandle) -> AsyncIterator[AsyncHttpCore]:
-    async with AsyncHttpCore(emulator.base_url, emulator.token, retries=0) as core:
-        yield core
+async def wats(emulator: EmulatorHandle) -> AsyncIterator[AsyncWATS]:
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as client:
+        yield client
 
 
 @pytest.fixture
-def production(http: AsyncHttpCore) -> AsyncProductionDomain:
-    return AsyncProductionDomain(http)
+def production(wats: AsyncWATS) -> AsyncProductionDomain:
+    return wats.production
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -134,14 +134,14 @@ async def test_add_child_unit_errors_map_to_exceptions(production: AsyncProducti
 
 
 async def test_verify_unit_after_real_reports(
-    production: AsyncProductionDomain, http: AsyncHttpCore
+    production: AsyncProductionDomain, wats: AsyncWATS
 ) -> None:
     for minute, code in enumerate((50, 90, 100)):
         builder = UUTBuilder(pn="PCBA-1000", sn="PCB-000002", rev="B", process_code=code,
                              station="ST-1", location="Line 1", purpose="Production",
                              start=datetime(2026, 2, 1, 8, minute, tzinfo=UTC))  # fmt: skip
         builder.pass_fail("Check", passed=True)
-        await http.request_json("POST", "/api/Report/WSJF", content=to_wsjf(builder.build()),
+        await wats.http.request_json("POST", "/api/Report/WSJF", content=to_wsjf(builder.build()),
                                 headers={"Content-Type": "application/json"})  # fmt: skip
     grade = await production.verify_unit("PCB-000002", "PCBA-1000")
     assert (grade.status, grade.grade) == ("Passed", "A")
