@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pywats_client.queue.naming import PENDING_STATES, EntryName, EntryState
 
@@ -33,6 +33,22 @@ class QueueIndex:
     def get(self, report_id: str) -> EntryName | None:
         """The entry's current name, or ``None``."""
         return self._by_id.get(report_id)
+
+    def load(self, names: Iterable[EntryName]) -> None:
+        """Fill an empty index in one pass (start-up: one report id per name)."""
+        if self._by_id:
+            raise RuntimeError("load() needs an empty index")
+        by_id = {name.report_id: name for name in names}
+        self._by_id = by_id
+        self._counts = Counter(name.state for name in by_id.values())
+        self._pending_bytes = sum(n.size for n in by_id.values() if n.state in PENDING_STATES)
+        queued, errors = EntryState.QUEUED, EntryState.ERROR
+        self._queued = [(n.accepted_us, n.report_id) for n in by_id.values() if n.state is queued]
+        self._errors = [
+            (n.stamp_ms, n.accepted_us, n.report_id) for n in by_id.values() if n.state is errors
+        ]
+        heapq.heapify(self._queued)
+        heapq.heapify(self._errors)
 
     def put(self, name: EntryName) -> None:
         """Add an entry or replace the entry with the same report id."""

@@ -14,9 +14,10 @@ Temporary files are ``.{final name}.{token}.tmp`` and never count as entries.
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 from pywats.exceptions import ReportFormatError
 
@@ -40,12 +41,10 @@ class EntryState(StrEnum):
 PENDING_STATES = frozenset(
     {EntryState.QUEUED, EntryState.PROCESSING, EntryState.ERROR, EntryState.PARKED}
 )
-_STATE_BY_SUFFIX = {f".{s.value}": s for s in EntryState}
 
 
-@dataclass(frozen=True, slots=True)
-class EntryName:
-    """The parsed name of one queue file."""
+class EntryName(NamedTuple):
+    """The parsed name of one queue file (a tuple: cheap to build 100,000 times at start)."""
 
     accepted_us: int
     report_id: str
@@ -64,7 +63,7 @@ class EntryName:
     def moved(self, state: EntryState, stamp_ms: int, size: int | None = None) -> EntryName:
         """The same entry in another state (and possibly with a rewritten, resized envelope)."""
         new_size = self.size if size is None else size
-        return replace(self, state=state, stamp_ms=stamp_ms, size=new_size)
+        return self._replace(state=state, stamp_ms=stamp_ms, size=new_size)
 
 
 def normalize_report_id(raw: object) -> str:
@@ -77,25 +76,24 @@ def normalize_report_id(raw: object) -> str:
         raise ReportFormatError(f"report id {raw[:60]!r} is not a GUID", "id") from None
 
 
+_NAME_PATTERN = re.compile(
+    r"(\d{16})_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_(\d{1,15})_(\d{1,15})"
+    r"\.(queued|processing|completed|error|parked)",
+    re.ASCII,
+)
+_STATE_BY_VALUE = {s.value: s for s in EntryState}
+_new_tuple = tuple.__new__
+
+
 def parse_entry_name(name: str) -> EntryName | None:
     """Parse a queue file name; ``None`` when it is not one (temp files, strays)."""
-    dot = name.rfind(".")
-    state = _STATE_BY_SUFFIX.get(name[dot:]) if dot > 0 else None
-    if state is None:
+    match = _NAME_PATTERN.fullmatch(name)
+    if match is None:
         return None
-    parts = name[:dot].split("_")
-    if len(parts) != 4:
-        return None
-    accepted, report_id, size, stamp = parts
-    if not (accepted.isdigit() and size.isdigit() and stamp.isdigit() and len(accepted) == 16):
-        return None
-    if len(report_id) != 36 or report_id != report_id.lower():
-        return None
-    try:
-        uuid.UUID(report_id)
-    except ValueError:
-        return None
-    return EntryName(int(accepted), report_id, int(size), int(stamp), state)
+    accepted, report_id, size, stamp, state = match.groups()
+    # tuple.__new__ skips the generated __new__'s Python frame: start-up parses 100,000 names.
+    fields = (int(accepted), report_id, int(size), int(stamp), _STATE_BY_VALUE[state])
+    return _new_tuple(EntryName, fields)
 
 
 def temp_name_for(final_name: str, token: str) -> str:

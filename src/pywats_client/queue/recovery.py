@@ -40,6 +40,7 @@ class _Recovery:
         self.quarantined: list[tuple[str, str]] = []
         self.temp_removed = 0
         self.changed = False
+        self.found: dict[str, EntryName] = {}
 
     def run(self) -> RecoveryReport:
         self.files.prepare()
@@ -47,6 +48,7 @@ class _Recovery:
             names = self.files.fs.listdir(self.files.directory)
         for filename in names:
             self._visit(filename)
+        self.index.load(self.found.values())
         if self.changed:
             self.files.sync_dir()
         return RecoveryReport(
@@ -86,13 +88,12 @@ class _Recovery:
         return requeued
 
     def _index_unique(self, name: EntryName) -> None:
-        existing = self.index.get(name.report_id)
-        if existing is None:
-            self.index.put(name)
+        existing = self.found.setdefault(name.report_id, name)
+        if existing is name:
             return
         newer_wins = _PROGRESS[name.state] > _PROGRESS[existing.state]
         keep, drop = (name, existing) if newer_wins else (existing, name)
-        self.index.put(keep)
+        self.found[name.report_id] = keep
         reason = f"second file for report {name.report_id}; kept {keep.filename}"
         self._quarantine(drop.filename, reason)
 

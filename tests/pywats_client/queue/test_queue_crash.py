@@ -26,9 +26,9 @@ SEED = int(os.environ.get("PYWATS_CRASH_SEED", "20261123"))
 ROUNDS = int(os.environ.get("PYWATS_CRASH_ROUNDS", "50"))
 
 
-def _run_and_kill(queue_dir: Path, child_seed: int, kill_after: float) -> list[str]:
-    """Start the child, let it run ``kill_after`` seconds past ``ready``, SIGKILL it, and
-    return the ids it promised."""
+def _run_and_kill(queue_dir: Path, child_seed: int, wait_for: int, kill_after: float) -> list[str]:
+    """Start the child, wait until it promised ``wait_for`` reports, let it run ``kill_after``
+    seconds more, SIGKILL it, and return every id it promised."""
     with subprocess.Popen(
         [sys.executable, str(CHILD), str(queue_dir), str(child_seed)],
         stdout=subprocess.PIPE,
@@ -36,11 +36,12 @@ def _run_and_kill(queue_dir: Path, child_seed: int, kill_after: float) -> list[s
     ) as child:
         assert child.stdout is not None
         assert child.stdout.readline() == "ready\n"
+        seen = [child.stdout.readline() for _ in range(wait_for)]
         # The kill moment is what we randomise; no assertion depends on how long this takes.
         time.sleep(kill_after)
         child.kill()
         child.wait()
-        output = child.stdout.read()
+        output = "".join(seen) + child.stdout.read()
     promised = []
     for line in output.splitlines(keepends=True):
         if line.startswith("accepted ") and line.endswith("\n"):
@@ -64,16 +65,19 @@ def test_kill_9_never_loses_an_accepted_report(tmp_path: Path) -> None:
     rng = random.Random(SEED)
     queue_dir = tmp_path / "queue"
     promised: list[str] = []
+    waited_for = 0
     for round_number in range(ROUNDS):
-        kill_after = rng.choice([0.0, 0.001, rng.uniform(0.0, 0.06)])
-        promised += _run_and_kill(queue_dir, rng.getrandbits(32), kill_after)
+        wait_for = rng.randint(0, 3)
+        kill_after = rng.choice([0.0, 0.001, rng.uniform(0.0, 0.05)])
+        promised += _run_and_kill(queue_dir, rng.getrandbits(32), wait_for, kill_after)
+        waited_for += wait_for
         queue = ReportQueue(queue_dir)
         with queue:
             _check_every_promise(queue_dir, promised)
             for report_id in promised:
                 entry = queue.get(report_id)
                 assert entry.meta is not None, f"round {round_number}: {report_id} unreadable"
-    assert len(promised) >= ROUNDS
+    assert len(promised) >= waited_for
     with ReportQueue(queue_dir) as final:
         assert final.verify_all() == []
         # A kill between accept returning and the print leaves a stored but unannounced
