@@ -1,23 +1,36 @@
-"""Step-building blocks shared by the UUT builder: measurement and step dictionaries.
+"""Step-building blocks for the UUT builder: argument checks and trusted model creation.
 
-Builders assemble plain WSJF dictionaries (wire names) and validate the finished tree once
-in pydantic-core, which is much faster than constructing thousands of models one by one.
+The builder checks every argument itself and then creates the step models directly
+(``_from_trusted``), which is several times faster than having pydantic re-validate a
+tree of thousands of steps. Each check raises a :class:`ReportValidationError` naming the
+JSON path of the step being built.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
 from pywats.exceptions import ReportValidationError
 from pywats.report._timestamp import WatsTimestamp
-from pywats.report.compare import numeric_passes, string_passes
-from pywats.report.enums import CompOp
+from pywats.report.compare import evaluate_numeric, resolve_comp_op, string_passes
+from pywats.report.enums import NUMERIC_OPS, CompOp
 from pywats.report.problems import ValidationProblem
+from pywats.report.steps import (
+    Attachment,
+    BooleanMeasurement,
+    Chart,
+    ChartSeries,
+    NumericMeasurement,
+    Step,
+    StringMeasurement,
+)
 
-Json = dict[str, Any]
+Fields = dict[str, Any]
+_NUMERIC_BY_TEXT = {op.value: op for op in NUMERIC_OPS}
 
 
 class StepOptions(TypedDict, total=False):
@@ -36,68 +49,25 @@ class StepOptions(TypedDict, total=False):
     error_message: str
 
 
-_OPTION_ALIASES = (
-    ("tot_time", "totTime"),
-    ("report_text", "reportText"),
-    ("error_code", "errorCode"),
-    ("error_message", "errorMessage"),
-)
-
-
 def builder_error(path: str, message: str) -> ReportValidationError:
     """The error a builder raises for an unusable argument."""
     return ReportValidationError([ValidationProblem(path, message, "builder")])
 
 
-def timestamp_text(value: datetime, path: str) -> str:
-    """WSJF text of an aware datetime; a naive one is refused (no invented offset)."""
-    if not isinstance(value, datetime):
-        raise builder_error(path, f"expected a datetime, got {type(value).__name__}")
-    try:
-        return WatsTimestamp.from_datetime(value).text
-    except ValueError as exc:
-        raise builder_error(path, str(exc)) from None
+def check_text(value: object, path: str, what: str) -> str:
+    """``value`` if it is a string, else a builder error."""
+    if type(value) is str or isinstance(value, str):
+        return value
+    raise builder_error(path, f"{what} must be a string, got {type(value).__name__}")
 
 
-def new_step(name: str, step_type: str, options: StepOptions, path: str) -> Json:
-    """A step dictionary with the common fields; ``id`` is numbered at build time."""
-    if not isinstance(name, str):
-        raise builder_error(path, f"step name must be a string, got {type(name).__name__}")
-    step: Json = {"id": None, "group": options.get("group", "M"), "stepType": step_type}
-    step["name"] = name
-    if "start" in options:
-        step["start"] = timestamp_text(options["start"], f"{path}.start")
-    for key, alias in _OPTION_ALIASES:
-        if key in options:
-            step[alias] = options[key]  # type: ignore[literal-required]
-    return step
+def check_optional_text(value: object, path: str, what: str) -> str | None:
+    """``value`` if it is a string or None, else a builder error."""
+    return None if value is None else check_text(value, path, what)
 
 
-def finish_test_step(step: Json, kind: str, measurements: list[Json], options: StepOptions) -> Json:
-    """Attach measurements and set the status: explicit, or derived from the measurements.
-
-    A skipped step (``status="S"``) carries no measurements, as TestStand and the official
-    client write it.
-    """
-    explicit = options.get("status")
-    if explicit == "S":
-        step["status"] = "S"
-        return step
-    step["status"] = explicit or _status_of(measurements)
-    step[kind] = measurements
-    return step
-
-
-def _status_of(measurements: list[Json]) -> str:
-    if len(measurements) == 1:
-        return str(measurements[0]["status"])
-    statuses = {meas["status"] for meas in measurements}
-    if "F" in statuses:
-        return "F"
-    return "S" if statuses == {"S"} else "P"
-
-
-def _check_number(value: object, path: str, what: str) -> float:
+def check_number(value: object, path: str, what: str) -> float:
+    """``value`` as a float if it is a real number (not a bool), else a builder error."""
     if type(value) is float:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -105,10 +75,91 @@ def _check_number(value: object, path: str, what: str) -> float:
     return float(value)
 
 
-def _default_numeric_op(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return CompOp.GELE.value
-    return CompOp.GE.value if low is not None else CompOp.LOG.value
+def check_integer(value: object, path: str, what: str) -> int:
+    """``value`` if it is an int (not a bool), else a builder error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise builder_error(path, f"{what} must be an integer, got {type(value).__name__}")
+    return value
+
+
+def timestamp(value: object, path: str) -> WatsTimestamp:
+    """Timestamp of an aware datetime; a naive one is refused (no invented offset)."""
+    if not isinstance(value, datetime):
+        raise builder_error(path, f"expected a datetime, got {type(value).__name__}")
+    try:
+        return WatsTimestamp.from_datetime(value)
+    except ValueError as exc:
+        raise builder_error(path, str(exc)) from None
+
+
+def step_fields(name: str, step_type: str, options: StepOptions, path: str) -> Fields:
+    """The common fields of a new step; ``id`` is numbered at build time."""
+    fields: Fields = {
+        "id": None,
+        "group": check_text(options.get("group", "M"), path, "group"),
+        "step_type": check_text(step_type, path, "step_type"),
+        "name": check_text(name, path, "step name"),
+    }
+    if len(options) > ("status" in options):
+        _optional_step_fields(fields, options, path)
+    return fields
+
+
+def _optional_step_fields(fields: Fields, options: StepOptions, path: str) -> None:
+    if "start" in options:
+        fields["start"] = timestamp(options["start"], f"{path}.start")
+    if "tot_time" in options:
+        fields["tot_time"] = check_number(options["tot_time"], path, "tot_time")
+    if "report_text" in options:
+        fields["report_text"] = check_text(options["report_text"], path, "report_text")
+    if "error_code" in options:
+        fields["error_code"] = check_integer(options["error_code"], path, "error_code")
+    if "error_message" in options:
+        fields["error_message"] = check_text(options["error_message"], path, "error_message")
+
+
+def explicit_status(options: StepOptions, path: str) -> str | None:
+    """The caller's explicit step status, if any."""
+    status = options.get("status")
+    return None if status is None else check_text(status, path, "status")
+
+
+def make_test_step(fields: Fields, kind: str, measurements: list[Any], status: str | None) -> Step:
+    """A test step: explicit status, or the one its measurements imply.
+
+    A skipped step (``status="S"``) carries no measurements, as TestStand and the official
+    client write it.
+    """
+    if status == "S":
+        fields["status"] = "S"
+        return Step._from_trusted(fields)
+    fields["status"] = status or status_of(measurements)
+    fields[kind] = measurements
+    return Step._from_trusted(fields)
+
+
+def status_of(measurements: list[Any]) -> str:
+    """Status implied by measurements: any F → F, all S → S, else P."""
+    if len(measurements) == 1:
+        return str(measurements[0].status)
+    statuses = {meas.status for meas in measurements}
+    if "F" in statuses:
+        return "F"
+    return "S" if statuses == {"S"} else "P"
+
+
+def _numeric_op(comp_op: object, low: float | None, high: float | None, path: str) -> CompOp:
+    if comp_op is None:
+        if low is not None and high is not None:
+            return CompOp.GELE
+        return CompOp.GE if low is not None else CompOp.LOG
+    op = _NUMERIC_BY_TEXT.get(comp_op) if type(comp_op) is str else None
+    if op is not None:
+        return op
+    try:
+        return resolve_comp_op(check_text(comp_op, path, "comp_op"), NUMERIC_OPS)
+    except ReportValidationError as exc:
+        raise builder_error(path, str(exc.problems[0])) from None
 
 
 def numeric_measurement(
@@ -120,95 +171,128 @@ def numeric_measurement(
     comp_op: str | None,
     unit: str | None,
     path: str,
-) -> Json:
+) -> NumericMeasurement:
     """A numeric measurement whose status is the operator's verdict.
 
     Without ``comp_op`` the operator follows the limits given: both → GELE, low only → GE,
-    none → LOG. The operator text is kept as spelled.
+    none → LOG. A given operator text is kept as spelled.
     """
-    number = _check_number(value, path, "value")
-    low_limit = None if low is None else _check_number(low, path, "low")
-    high_limit = None if high is None else _check_number(high, path, "high")
-    op_text = str(comp_op) if comp_op is not None else _default_numeric_op(low_limit, high_limit)
-    try:
-        passed = numeric_passes(op_text, number, low_limit, high_limit)
-    except ReportValidationError as exc:
-        raise builder_error(path, str(exc.problems[0])) from None
-    meas: Json = {"compOp": op_text, "name": name, "status": "P" if passed else "F"}
-    meas["unit"] = unit
-    meas["value"] = number
+    number = check_number(value, path, "value")
+    low_limit = None if low is None else check_number(low, path, "low")
+    high_limit = None if high is None else check_number(high, path, "high")
+    op = _numeric_op(comp_op, low_limit, high_limit, path)
+    passed = evaluate_numeric(op, number, low_limit, high_limit)
+    if passed is None:
+        missing = "lowLimit (low=)" if low_limit is None else "highLimit (high=)"
+        raise builder_error(path, f"compOp {op.value} needs {missing}")
+    fields: Fields = {
+        "comp_op": op.value if comp_op is None else comp_op,
+        "name": name,
+        "status": "P" if passed else "F",
+        "unit": check_optional_text(unit, path, "unit"),
+        "value": number,
+    }
     if low_limit is not None:
-        meas["lowLimit"] = low_limit
+        fields["low_limit"] = low_limit
     if high_limit is not None:
-        meas["highLimit"] = high_limit
-    return meas
+        fields["high_limit"] = high_limit
+    return NumericMeasurement._from_trusted(fields)
 
 
 def string_measurement(
     name: str | None, value: str, *, limit: str | None, comp_op: str | None, path: str
-) -> Json:
+) -> StringMeasurement:
     """A string measurement; without ``comp_op``: CASESENSIT with a limit, LOG without."""
-    if not isinstance(value, str):
-        raise builder_error(path, f"value must be a string, got {type(value).__name__}")
+    text = check_text(value, path, "value")
+    expected = check_optional_text(limit, path, "limit")
     if comp_op is not None:
-        op_text = str(comp_op)
+        op_text = check_text(comp_op, path, "comp_op")
     else:
-        op_text = CompOp.LOG.value if limit is None else CompOp.CASESENSIT.value
+        op_text = CompOp.LOG.value if expected is None else CompOp.CASESENSIT.value
     try:
-        passed = string_passes(op_text, value, limit)
+        passed = string_passes(op_text, text, expected)
     except ReportValidationError as exc:
         raise builder_error(path, str(exc.problems[0])) from None
-    return {
-        "compOp": op_text,
-        "name": name,
-        "status": "P" if passed else "F",
-        "value": value,
-        "limit": limit,
-    }
+    return StringMeasurement._from_trusted(
+        {
+            "comp_op": op_text,
+            "name": name,
+            "status": "P" if passed else "F",
+            "value": text,
+            "limit": expected,
+        }
+    )
 
 
-def boolean_measurement(name: str | None, passed: bool, path: str) -> Json:
+def boolean_measurement(name: str | None, passed: bool, path: str) -> BooleanMeasurement:
     """A pass/fail measurement."""
     if not isinstance(passed, bool):
         raise builder_error(path, f"passed must be True or False, got {passed!r}")
-    return {"name": name, "status": "P" if passed else "F"}
+    return BooleanMeasurement._from_trusted({"name": name, "status": "P" if passed else "F"})
 
 
-def chart_payload(
+def chart(
     series: Sequence[tuple[str, Sequence[float], Sequence[float]]],
     labels: dict[str, str | None],
     path: str,
-) -> Json:
-    """A ``chart`` object; each series is (name, x values, y values) of equal length."""
-    out_series = []
-    for index, (name, xs, ys) in enumerate(series):
-        if len(xs) != len(ys):
-            raise builder_error(f"{path}.series[{index}]", "x and y need the same length")
-        out_series.append({"dataType": "XYG", "name": name, "xdata": _join(xs), "ydata": _join(ys)})
-    return {**labels, "series": out_series}
+) -> Chart:
+    """A ``chart``; each series is (name, x values, y values) of equal length."""
+    fields: Fields = {key: check_optional_text(text, path, key) for key, text in labels.items()}
+    fields["series"] = [
+        _series(entry, f"{path}.series[{index}]") for index, entry in enumerate(series)
+    ]
+    return Chart._from_trusted(fields)
 
 
-def _join(values: Sequence[float]) -> str:
-    return ";".join(repr(float(value)) for value in values)
+def _series(entry: tuple[str, Sequence[float], Sequence[float]], path: str) -> ChartSeries:
+    name, xs, ys = entry
+    if len(xs) != len(ys):
+        raise builder_error(path, "x and y need the same length")
+    return ChartSeries._from_trusted(
+        {
+            "data_type": "XYG",
+            "name": check_text(name, path, "series name"),
+            "xdata": _join(xs, path),
+            "ydata": _join(ys, path),
+        }
+    )
 
 
-def attachment_payload(name: str, data: bytes, content_type: str, path: str) -> Json:
+def _join(values: Sequence[float], path: str) -> str:
+    points = [check_number(value, path, "point") for value in values]
+    if not all(math.isfinite(point) for point in points):
+        raise builder_error(path, "chart points must be finite numbers")
+    return ";".join(repr(point) for point in points)
+
+
+def attachment(name: str, data: bytes, content_type: str, path: str) -> Attachment:
     """A step ``attachment`` holding ``data`` as base64."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise builder_error(path, f"attachment data must be bytes, got {type(data).__name__}")
-    encoded = base64.b64encode(bytes(data)).decode("ascii")
-    return {"name": name, "contentType": content_type, "data": encoded}
+    return Attachment._from_trusted(
+        {
+            "name": check_text(name, path, "name"),
+            "content_type": check_text(content_type, path, "content_type"),
+            "data": base64.b64encode(bytes(data)).decode("ascii"),
+        }
+    )
 
 
 __all__ = [
     "StepOptions",
-    "attachment_payload",
+    "attachment",
     "boolean_measurement",
     "builder_error",
-    "chart_payload",
-    "finish_test_step",
-    "new_step",
+    "chart",
+    "check_integer",
+    "check_number",
+    "check_optional_text",
+    "check_text",
+    "explicit_status",
+    "make_test_step",
     "numeric_measurement",
+    "status_of",
+    "step_fields",
     "string_measurement",
-    "timestamp_text",
+    "timestamp",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+from typing import Any
 
 from pywats.report._loop_rules import LoopCounterRule, check_loop, group_loops
 from pywats.report.compare import evaluate_numeric, numeric_passes, string_passes
@@ -16,6 +17,7 @@ STEP_GROUPS = ("S", "M", "C")
 FAILING = frozenset({"F", "E", "T"})
 _STEP_STATUS_SET = frozenset(STEP_STATUSES)
 _GROUP_SET = frozenset(STEP_GROUPS)
+_MEASUREMENT_STATUS_SET = frozenset(MEASUREMENT_STATUSES)
 _NUMERIC_BY_TEXT = {op.value: op for op in NUMERIC_OPS}
 
 
@@ -30,8 +32,9 @@ class StepRules:
     def check_tree(self, step: Step, path: str) -> None:
         """Check ``step`` and, recursively, its children."""
         self._check_fields(step, path)
-        self._check_measurements(step, path)
-        self._check_verdict(step, path)
+        if step.numeric_meas or step.string_meas or step.boolean_meas:
+            self._check_measurements(step, path)
+            self._check_verdict(step, path)
         if step.chart is not None:
             self._check_chart(step.chart, f"{path}.chart")
         if step.attachment is not None and step.attachment.data is not None:
@@ -70,16 +73,21 @@ class StepRules:
         out.max_length(path, step.ts_guid, 30, "tsGuid")
 
     def _check_measurements(self, step: Step, path: str) -> None:
-        for index, numeric in enumerate(step.numeric_meas or []):
-            if not self._usual_numeric_is_fine(numeric, path, index):
-                self._check_numeric(numeric, f"{path}.numericMeas[{index}]")
-        for index, text in enumerate(step.string_meas or []):
-            self._check_string(text, f"{path}.stringMeas[{index}]")
-        for index, boolean in enumerate(step.boolean_meas or []):
-            where = f"{path}.booleanMeas[{index}]"
-            if self.out.require(where, boolean.status, "status"):
-                self.out.one_of(where, boolean.status, MEASUREMENT_STATUSES, "status")
-        if step.measurement_count > 1:
+        numeric, strings, booleans = step.numeric_meas, step.string_meas, step.boolean_meas
+        if numeric:
+            for index, meas in enumerate(numeric):
+                if not self._usual_numeric_is_fine(meas, path, index):
+                    self._check_numeric(meas, f"{path}.numericMeas[{index}]")
+        if strings:
+            for index, text in enumerate(strings):
+                self._check_string(text, f"{path}.stringMeas[{index}]")
+        if booleans:
+            for index, boolean in enumerate(booleans):
+                if boolean.status not in _MEASUREMENT_STATUS_SET:
+                    where = f"{path}.booleanMeas[{index}]"
+                    if self.out.require(where, boolean.status, "status"):
+                        self.out.one_of(where, boolean.status, MEASUREMENT_STATUSES, "status")
+        if len(numeric or ()) + len(strings or ()) + len(booleans or ()) > 1:
             self._check_multi_names(step, path)
 
     def _usual_numeric_is_fine(self, meas: NumericMeasurement, path: str, index: int) -> bool:
@@ -170,7 +178,11 @@ class StepRules:
             self.out.add(path, "measurement names within a step must be unique", "multi-name")
 
     def _check_verdict(self, step: Step, path: str) -> None:
-        measurements = step.measurements
+        numeric = step.numeric_meas
+        if numeric and len(numeric) == 1 and not step.string_meas and not step.boolean_meas:
+            measurements: list[Any] = numeric  # the common single numeric step, without a copy
+        else:
+            measurements = step.measurements
         if len(measurements) == 1 and measurements[0].name is None:
             if step.status != measurements[0].status:
                 self.out.add(

@@ -24,31 +24,45 @@ from types import TracebackType
 from typing import Any, Unpack
 
 from pywats.report import _build_steps as blocks
-from pywats.report._build_steps import Json, StepOptions, builder_error
+from pywats.report._build_steps import Fields, StepOptions, builder_error
 from pywats.report._timestamp import utc_text
 from pywats.report.models import UUTReport
 from pywats.report.rollup import result_from_status, status_from_children
+from pywats.report.steps import CallExe, MessagePopup, SequenceCall, Step
 from pywats.report.validation import ensure_valid
 from pywats.report.wsjf import report_from_dict
 
 ChartSeriesInput = tuple[str, Sequence[float], Sequence[float]]
 
 
+def _sequence_step(
+    name: str, path: str | None, version: str | None, options: StepOptions, where: str
+) -> Step:
+    fields = blocks.step_fields(name, "SequenceCall", options, where)
+    fields["status"] = None  # rolled up at build time
+    call: Fields = {"path": blocks.check_optional_text(path, where, "path") or name, "name": name}
+    if version is not None:
+        call["version"] = blocks.check_text(version, where, "version")
+    fields["seq_call"] = SequenceCall._from_trusted(call)
+    fields["steps"] = []
+    return Step._from_trusted(fields)
+
+
 class _StepContainer:
     """Step methods shared by the report builder (root level) and sequence builders."""
 
-    def __init__(self, step: Json, path: str) -> None:
+    def __init__(self, step: Step, path: str, explicit_status: str | None) -> None:
         self._step = step
+        self._children: list[Step] = step.steps if step.steps is not None else []
         self._path = path
-        self._explicit_status: str | None = step.get("status")
+        self._explicit_status = explicit_status
         self._sequences: list[SequenceBuilder] = []
-        step.setdefault("steps", [])
 
     def _child_path(self) -> str:
-        return f"{self._path}.steps[{len(self._step['steps'])}]"
+        return f"{self._path}.steps[{len(self._children)}]"
 
-    def _append(self, step: Json) -> Json:
-        self._step["steps"].append(step)
+    def _append(self, step: Step) -> Step:
+        self._children.append(step)
         return step
 
     def sequence(
@@ -61,14 +75,8 @@ class _StepContainer:
     ) -> SequenceBuilder:
         """Add a sequence call; use it as a context manager to add its steps."""
         where = self._child_path()
-        step = blocks.new_step(name, "SequenceCall", options, where)
-        if "status" in options:
-            step["status"] = options["status"]
-        call: Json = {"path": path or name, "name": name}
-        if version is not None:
-            call["version"] = version
-        step["seqCall"] = call
-        child = SequenceBuilder(self._append(step), where)
+        step = self._append(_sequence_step(name, path, version, options, where))
+        child = SequenceBuilder(step, where, blocks.explicit_status(options, where))
         self._sequences.append(child)
         return child
 
@@ -82,26 +90,19 @@ class _StepContainer:
         comp_op: str | None = None,
         unit: str | None = None,
         **options: Unpack[StepOptions],
-    ) -> Json:
+    ) -> Step:
         """Add a numeric limit step (``ET_NLT``) with one measurement."""
         where = self._child_path()
         meas = blocks.numeric_measurement(
-            None,
-            value,
-            low=low,
-            high=high,
-            comp_op=comp_op,
-            unit=unit,
-            path=f"{where}.numericMeas[0]",
+            None, value, low=low, high=high, comp_op=comp_op, unit=unit, path=where
         )
-        step = blocks.new_step(name, "ET_NLT", options, where)
-        return self._append(blocks.finish_test_step(step, "numericMeas", [meas], options))
+        fields = blocks.step_fields(name, "ET_NLT", options, where)
+        status = blocks.explicit_status(options, where)
+        return self._append(blocks.make_test_step(fields, "numeric_meas", [meas], status))
 
     def multi_numeric(self, name: str, **options: Unpack[StepOptions]) -> MultiNumericBuilder:
         """Add a multiple numeric limit step (``ET_MNLT``); add measurements to the result."""
-        where = self._child_path()
-        step = self._append(blocks.new_step(name, "ET_MNLT", options, where))
-        return MultiNumericBuilder(step, where, options)
+        return MultiNumericBuilder(self._multi(name, "ET_MNLT", "numeric_meas", options))
 
     def string(
         self,
@@ -111,53 +112,64 @@ class _StepContainer:
         limit: str | None = None,
         comp_op: str | None = None,
         **options: Unpack[StepOptions],
-    ) -> Json:
+    ) -> Step:
         """Add a string value step (``ET_SVT``) with one measurement."""
         where = self._child_path()
-        meas = blocks.string_measurement(
-            None, value, limit=limit, comp_op=comp_op, path=f"{where}.stringMeas[0]"
-        )
-        step = blocks.new_step(name, "ET_SVT", options, where)
-        return self._append(blocks.finish_test_step(step, "stringMeas", [meas], options))
+        meas = blocks.string_measurement(None, value, limit=limit, comp_op=comp_op, path=where)
+        fields = blocks.step_fields(name, "ET_SVT", options, where)
+        status = blocks.explicit_status(options, where)
+        return self._append(blocks.make_test_step(fields, "string_meas", [meas], status))
 
     def multi_string(self, name: str, **options: Unpack[StepOptions]) -> MultiStringBuilder:
         """Add a multiple string value step (``ET_MSVT``)."""
-        where = self._child_path()
-        step = self._append(blocks.new_step(name, "ET_MSVT", options, where))
-        return MultiStringBuilder(step, where, options)
+        return MultiStringBuilder(self._multi(name, "ET_MSVT", "string_meas", options))
 
-    def pass_fail(self, name: str, *, passed: bool, **options: Unpack[StepOptions]) -> Json:
+    def pass_fail(self, name: str, *, passed: bool, **options: Unpack[StepOptions]) -> Step:
         """Add a pass/fail step (``ET_PFT``)."""
         where = self._child_path()
-        meas = blocks.boolean_measurement(None, passed, f"{where}.booleanMeas[0]")
-        step = blocks.new_step(name, "ET_PFT", options, where)
-        return self._append(blocks.finish_test_step(step, "booleanMeas", [meas], options))
+        meas = blocks.boolean_measurement(None, passed, where)
+        fields = blocks.step_fields(name, "ET_PFT", options, where)
+        status = blocks.explicit_status(options, where)
+        return self._append(blocks.make_test_step(fields, "boolean_meas", [meas], status))
 
-    def boolean(self, name: str, value: bool, **options: Unpack[StepOptions]) -> Json:
+    def boolean(self, name: str, value: bool, **options: Unpack[StepOptions]) -> Step:
         """Alias of :meth:`pass_fail`: a boolean outcome is a pass/fail test."""
         return self.pass_fail(name, passed=value, **options)
 
     def multi_pass_fail(self, name: str, **options: Unpack[StepOptions]) -> MultiPassFailBuilder:
         """Add a multiple pass/fail step (``ET_MPFT``)."""
-        where = self._child_path()
-        step = self._append(blocks.new_step(name, "ET_MPFT", options, where))
-        return MultiPassFailBuilder(step, where, options)
+        return MultiPassFailBuilder(self._multi(name, "ET_MPFT", "boolean_meas", options))
 
-    def action(self, name: str, **options: Unpack[StepOptions]) -> Json:
+    def _multi(self, name: str, step_type: str, kind: str, options: StepOptions) -> _MultiStep:
+        where = self._child_path()
+        fields = blocks.step_fields(name, step_type, options, where)
+        status = blocks.explicit_status(options, where)
+        measurements: list[Any] = []
+        step = self._append(blocks.make_test_step(fields, kind, measurements, status))
+        return _MultiStep(step, where, kind, measurements, status)
+
+    def action(self, name: str, **options: Unpack[StepOptions]) -> Step:
         """Add an action step (no verdict; status ``D`` unless given)."""
         return self.generic(name, "Action", **options)
 
-    def generic(self, name: str, step_type: str, **options: Unpack[StepOptions]) -> Json:
+    def generic(self, name: str, step_type: str, **options: Unpack[StepOptions]) -> Step:
         """Add a step of any ``stepType`` without measurements (``NI_Wait``, ``Label``…)."""
-        step = blocks.new_step(name, step_type, options, self._child_path())
-        step["status"] = options.get("status", "D")
-        return self._append(step)
+        return self._append(Step._from_trusted(self._plain_fields(name, step_type, options, "D")))
 
-    def call_executable(self, name: str, exit_code: float, **options: Unpack[StepOptions]) -> Json:
+    def _plain_fields(
+        self, name: str, step_type: str, options: StepOptions, default_status: str
+    ) -> Fields:
+        where = self._child_path()
+        fields = blocks.step_fields(name, step_type, options, where)
+        fields["status"] = blocks.explicit_status(options, where) or default_status
+        return fields
+
+    def call_executable(self, name: str, exit_code: float, **options: Unpack[StepOptions]) -> Step:
         """Add a ``CallExecutable`` step with the program's exit code."""
-        step = self.generic(name, "CallExecutable", **options)
-        step["callExe"] = {"exitCode": exit_code}
-        return step
+        fields = self._plain_fields(name, "CallExecutable", options, "D")
+        code = blocks.check_number(exit_code, self._child_path(), "exit_code")
+        fields["call_exe"] = CallExe._from_trusted({"exit_code": code})
+        return self._append(Step._from_trusted(fields))
 
     def message_popup(
         self,
@@ -166,11 +178,16 @@ class _StepContainer:
         response: str | None = None,
         button: int | None = None,
         **options: Unpack[StepOptions],
-    ) -> Json:
+    ) -> Step:
         """Add a ``MessagePopup`` step with the operator's answer."""
-        step = self.generic(name, "MessagePopup", **options)
-        step["messagePopup"] = {"response": response, "button": button}
-        return step
+        where = self._child_path()
+        fields = self._plain_fields(name, "MessagePopup", options, "D")
+        answer = blocks.check_optional_text(response, where, "response")
+        pressed = None if button is None else blocks.check_integer(button, where, "button")
+        fields["message_popup"] = MessagePopup._from_trusted(
+            {"response": answer, "button": pressed}
+        )
+        return self._append(Step._from_trusted(fields))
 
     def chart(
         self,
@@ -184,21 +201,14 @@ class _StepContainer:
         y_label: str | None = None,
         y_unit: str | None = None,
         **options: Unpack[StepOptions],
-    ) -> Json:
+    ) -> Step:
         """Add a chart step (``WATS_XYGMNLT``); ``series`` holds (name, xs, ys) tuples."""
         where = self._child_path()
-        labels = {
-            "chartType": chart_type,
-            "label": label or name,
-            "xLabel": x_label,
-            "xUnit": x_unit,
-            "yLabel": y_label,
-            "yUnit": y_unit,
-        }
-        step = blocks.new_step(name, "WATS_XYGMNLT", options, where)
-        step["status"] = options.get("status", "P")
-        step["chart"] = blocks.chart_payload(series, labels, f"{where}.chart")
-        return self._append(step)
+        fields = self._plain_fields(name, "WATS_XYGMNLT", options, "P")
+        labels = {"chart_type": chart_type, "label": label or name, "x_label": x_label,
+                  "x_unit": x_unit, "y_label": y_label, "y_unit": y_unit}  # fmt: skip
+        fields["chart"] = blocks.chart(series, labels, f"{where}.chart")
+        return self._append(Step._from_trusted(fields))
 
     def attachment(
         self,
@@ -207,24 +217,21 @@ class _StepContainer:
         *,
         content_type: str = "application/octet-stream",
         **options: Unpack[StepOptions],
-    ) -> Json:
+    ) -> Step:
         """Add an action step carrying a file (base64 in ``attachment.data``)."""
         where = self._child_path()
-        step = blocks.new_step(name, "Action", options, where)
-        step["status"] = options.get("status", "D")
-        step["attachment"] = blocks.attachment_payload(
-            name, data, content_type, f"{where}.attachment"
-        )
-        return self._append(step)
+        fields = self._plain_fields(name, "Action", options, "D")
+        fields["attachment"] = blocks.attachment(name, data, content_type, f"{where}.attachment")
+        return self._append(Step._from_trusted(fields))
 
     def _finish(self) -> str:
         """Roll statuses up through this subtree; returns this step's status."""
         for child in self._sequences:
             child._finish()
         status = self._explicit_status or status_from_children(
-            child["status"] for child in self._step["steps"]
+            child.status for child in self._children
         )
-        self._step["status"] = status
+        self._step.status = status
         return status
 
 
@@ -243,20 +250,42 @@ class SequenceBuilder(_StepContainer):
         return None
 
 
+class _MultiStep:
+    """A multiple-measurement step being filled: its model, path and measurement list."""
+
+    def __init__(
+        self, step: Step, path: str, kind: str, measurements: list[Any], status: str | None
+    ) -> None:
+        self.step = step
+        self.path = path
+        self.kind = kind
+        self.measurements = measurements
+        self.explicit_status = status
+
+    def add(self, meas: Any) -> None:
+        if any(existing.name == meas.name for existing in self.measurements):
+            raise builder_error(self.next_path(), f"measurement {meas.name!r} already exists")
+        self.measurements.append(meas)
+        if self.explicit_status is None:
+            self.step.status = blocks.status_of(self.measurements)
+
+    def next_path(self) -> str:
+        wire = {"numeric_meas": "numericMeas", "string_meas": "stringMeas"}.get(
+            self.kind, "booleanMeas"
+        )
+        return f"{self.path}.{wire}[{len(self.measurements)}]"
+
+
 class _MultiBuilder:
-    """Collects the measurements of one multiple-measurement step."""
+    """Context-manager plumbing shared by the multiple-measurement builders."""
 
-    _kind = ""
+    def __init__(self, multi: _MultiStep) -> None:
+        self._multi = multi
 
-    def __init__(self, step: Json, path: str, options: StepOptions) -> None:
-        self._step = step
-        self._path = path
-        self._options = options
-        self._measurements: list[Json] = []
-        blocks.finish_test_step(step, self._kind, self._measurements, options)
-
-    def __enter__(self) -> Any:
-        return self
+    @property
+    def step(self) -> Step:
+        """The step being filled."""
+        return self._multi.step
 
     def __exit__(
         self,
@@ -266,20 +295,12 @@ class _MultiBuilder:
     ) -> None:
         return None
 
-    def _add(self, meas: Json) -> None:
-        if any(existing["name"] == meas["name"] for existing in self._measurements):
-            raise builder_error(self._next_path(), f"measurement {meas['name']!r} already exists")
-        self._measurements.append(meas)
-        blocks.finish_test_step(self._step, self._kind, self._measurements, self._options)
-
-    def _next_path(self) -> str:
-        return f"{self._path}.{self._kind}[{len(self._measurements)}]"
+    def _name(self, name: str) -> str:
+        return blocks.check_text(name, self._multi.next_path(), "measurement name")
 
 
 class MultiNumericBuilder(_MultiBuilder):
     """Measurements of an ``ET_MNLT`` step."""
-
-    _kind = "numericMeas"
 
     def __enter__(self) -> MultiNumericBuilder:
         return self
@@ -295,9 +316,10 @@ class MultiNumericBuilder(_MultiBuilder):
         unit: str | None = None,
     ) -> MultiNumericBuilder:
         """Add one named numeric measurement."""
-        self._add(
+        where = self._multi.next_path()
+        self._multi.add(
             blocks.numeric_measurement(
-                name, value, low=low, high=high, comp_op=comp_op, unit=unit, path=self._next_path()
+                self._name(name), value, low=low, high=high, comp_op=comp_op, unit=unit, path=where
             )
         )
         return self
@@ -306,8 +328,6 @@ class MultiNumericBuilder(_MultiBuilder):
 class MultiStringBuilder(_MultiBuilder):
     """Measurements of an ``ET_MSVT`` step."""
 
-    _kind = "stringMeas"
-
     def __enter__(self) -> MultiStringBuilder:
         return self
 
@@ -315,9 +335,10 @@ class MultiStringBuilder(_MultiBuilder):
         self, name: str, value: str, *, limit: str | None = None, comp_op: str | None = None
     ) -> MultiStringBuilder:
         """Add one named string measurement."""
-        self._add(
+        where = self._multi.next_path()
+        self._multi.add(
             blocks.string_measurement(
-                name, value, limit=limit, comp_op=comp_op, path=self._next_path()
+                self._name(name), value, limit=limit, comp_op=comp_op, path=where
             )
         )
         return self
@@ -326,14 +347,13 @@ class MultiStringBuilder(_MultiBuilder):
 class MultiPassFailBuilder(_MultiBuilder):
     """Measurements of an ``ET_MPFT`` step."""
 
-    _kind = "booleanMeas"
-
     def __enter__(self) -> MultiPassFailBuilder:
         return self
 
     def add(self, name: str, *, passed: bool) -> MultiPassFailBuilder:
         """Add one named pass/fail outcome."""
-        self._add(blocks.boolean_measurement(name, passed, self._next_path()))
+        where = self._multi.next_path()
+        self._multi.add(blocks.boolean_measurement(self._name(name), passed, where))
         return self
 
 
@@ -364,21 +384,13 @@ class UUTBuilder(_StepContainer):
         test_socket_index: int | None = None,
         comment: str | None = None,
     ) -> None:
-        start_text = blocks.timestamp_text(start, "start")
-        self._header: Json = {
-            "type": "T",
-            "id": report_id or str(uuid.uuid4()),
-            "pn": pn,
-            "sn": sn,
-            "rev": rev,
-            "processCode": process_code,
-            "result": result,
-            "machineName": station,
-            "location": location,
-            "purpose": purpose,
-            "start": start_text,
+        started = blocks.timestamp(start, "start")
+        self._header: Fields = {
+            "type": "T", "id": report_id or str(uuid.uuid4()), "pn": pn, "sn": sn, "rev": rev,
+            "processCode": process_code, "result": result, "machineName": station,
+            "location": location, "purpose": purpose, "start": started.text,
             "startUTC": utc_text(start),
-        }
+        }  # fmt: skip
         if process_name is not None:
             self._header["processName"] = process_name
         uut = {
@@ -389,22 +401,13 @@ class UUTBuilder(_StepContainer):
             "testSocketIndex": test_socket_index,
             "comment": comment,
         }
-        self._uut: Json = {key: value for key, value in uut.items() if value is not None}
-        self._misc: list[Json] = []
-        self._sub_units: list[Json] = []
-        self._assets: list[Json] = []
-        call: Json = {"path": sequence_path or sequence_name, "name": sequence_name}
-        if sequence_version is not None:
-            call["version"] = sequence_version
-        root: Json = {
-            "id": None,
-            "group": "M",
-            "stepType": "SequenceCall",
-            "name": sequence_name,
-            "status": None,
-            "seqCall": call,
-        }
-        super().__init__(root, "root")
+        self._uut: Fields = {key: value for key, value in uut.items() if value is not None}
+        self._misc: list[Fields] = []
+        self._sub_units: list[Fields] = []
+        self._assets: list[Fields] = []
+        name = blocks.check_text(sequence_name, "root", "sequence_name")
+        root = _sequence_step(name, sequence_path, sequence_version, {}, "root")
+        super().__init__(root, "root", None)
 
     def misc_info(
         self, description: str, text: str | None = None, *, numeric: int | None = None
@@ -425,7 +428,7 @@ class UUTBuilder(_StepContainer):
         position: int | None = None,
     ) -> UUTBuilder:
         """Add a sub-assembly of the unit under test."""
-        unit: Json = {"partType": part_type, "pn": pn, "sn": sn, "rev": rev}
+        unit: Fields = {"partType": part_type, "pn": pn, "sn": sn, "rev": rev}
         if position is not None:
             unit["position"] = position
         self._sub_units.append(unit)
@@ -437,10 +440,17 @@ class UUTBuilder(_StepContainer):
         return self
 
     def build(self) -> UUTReport:
-        """Roll statuses up, number the steps, validate and return the report."""
+        """Roll statuses up, number the steps, validate and return the report.
+
+        The header goes through pydantic validation (wrong types raise
+        :class:`~pywats.exceptions.ReportFormatError`); the steps were checked as they were
+        added and are handed to the report as they are (not copied), so finish adding
+        steps before building. Raises :class:`~pywats.exceptions.ReportValidationError` if
+        :func:`~pywats.report.validate` finds a problem.
+        """
         root_status = self._finish()
         _number_steps(self._step)
-        tree = {**self._header, "root": self._step, "uut": self._uut}
+        tree = {**self._header, "uut": self._uut}
         if tree["result"] is None:
             tree["result"] = result_from_status(root_status)
         for key, items in (
@@ -452,19 +462,21 @@ class UUTBuilder(_StepContainer):
                 tree[key] = items
         report = report_from_dict(tree)
         assert isinstance(report, UUTReport)  # the tree says type "T"
+        report.root = self._step
         ensure_valid(report)
         return report
 
 
-def _number_steps(root: Json) -> None:
+def _number_steps(root: Step) -> None:
     """Number steps 1, 2, … depth-first in execution order, as WATS exports do."""
     counter = 0
     stack = [root]
     while stack:
         step = stack.pop()
         counter += 1
-        step["id"] = counter
-        stack.extend(reversed(step.get("steps") or ()))
+        step.id = counter
+        if step.steps:
+            stack.extend(reversed(step.steps))
 
 
 __all__ = [

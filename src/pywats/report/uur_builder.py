@@ -11,7 +11,7 @@ import base64
 import uuid
 from datetime import datetime
 
-from pywats.report._build_steps import Json, builder_error, timestamp_text
+from pywats.report._build_steps import Fields, builder_error, timestamp
 from pywats.report._timestamp import utc_text
 from pywats.report.models import UURReport, UUTReport
 from pywats.report.validation import ensure_valid
@@ -42,8 +42,8 @@ class UURBuilder:
         comment: str | None = None,
         result: str = "P",
     ) -> None:
-        start_text = timestamp_text(start, "start")
-        self._header: Json = {
+        start_text = timestamp(start, "start").text
+        self._header: Fields = {
             "type": "R",
             "id": report_id or str(uuid.uuid4()),
             "pn": pn,
@@ -57,19 +57,19 @@ class UURBuilder:
             "start": start_text,
             "startUTC": utc_text(start),
         }
-        self._uur: Json = {
+        self._uur: Fields = {
             "user": operator,
             "comment": comment,
             "processCode": test_process_code,
             "refUUT": ref_uut,
-            "confirmDate": timestamp_text(confirm_date or start, "uur.confirmDate"),
-            "finalizeDate": timestamp_text(finalize_date or start, "uur.finalizeDate"),
+            "confirmDate": timestamp(confirm_date or start, "uur.confirmDate").text,
+            "finalizeDate": timestamp(finalize_date or start, "uur.finalizeDate").text,
             "execTime": exec_time,
         }
-        main: Json = {"partType": "Main", "pn": pn, "sn": sn, "rev": rev, "idx": 0}
-        self._units: list[Json] = [main]
-        self._misc: list[Json] = []
-        self._binary: list[Json] = []
+        main: Fields = {"partType": "Main", "pn": pn, "sn": sn, "rev": rev, "idx": 0}
+        self._units: list[Fields] = [main]
+        self._misc: list[Fields] = []
+        self._binary: list[Fields] = []
 
     @classmethod
     def for_uut(
@@ -119,7 +119,7 @@ class UURBuilder:
         """Add a unit below ``parent_idx``; returns its ``idx`` for failures/replacements."""
         self._unit(parent_idx, "parent_idx")
         idx = len(self._units)
-        unit: Json = {
+        unit: Fields = {
             "partType": part_type,
             "pn": pn,
             "sn": sn,
@@ -150,7 +150,7 @@ class UURBuilder:
     ) -> UURBuilder:
         """Record a failure (fail-code ``category``/``code``) on unit ``unit_idx``."""
         unit = self._unit(unit_idx, "unit_idx")
-        failure: Json = {"category": category, "code": code}
+        failure: Fields = {"category": category, "code": code}
         optional = {
             "comRef": com_ref,
             "comment": comment,
@@ -186,7 +186,7 @@ class UURBuilder:
 
     def build(self) -> UURReport:
         """Validate and return the repair report."""
-        tree: Json = {**self._header, "uur": self._uur, "subUnits": self._units}
+        tree: Fields = {**self._header, "uur": self._uur, "subUnits": self._units}
         if self._misc:
             tree["miscInfos"] = self._misc
         if self._binary:
@@ -196,7 +196,7 @@ class UURBuilder:
         ensure_valid(report)
         return report
 
-    def _unit(self, idx: int, argument: str) -> Json:
+    def _unit(self, idx: int, argument: str) -> Fields:
         if not 0 <= idx < len(self._units):
             raise builder_error("subUnits", f"{argument} {idx} names no unit")
         return self._units[idx]

@@ -262,3 +262,19 @@ def test_uur_with_bad_ref_uut_fails_validation() -> None:
     )  # fmt: skip
     with pytest.raises(ReportValidationError, match="refUUT"):
         builder.build()
+
+
+def test_built_models_equal_what_pydantic_reads_back() -> None:
+    builder = make_builder()
+    with builder.sequence("Power") as seq:
+        seq.numeric("V", 3.3, low=3.2, high=3.4, unit="V", tot_time=0.1, start=START)
+        with seq.multi_string("Ids") as ids:
+            ids.add("FW", "1.0", limit="1.0")
+        seq.message_popup("Ask", response="ok", button=1)
+        seq.chart("Sweep", [("gain", [1, 2], [0.5, 0.7])])
+    report = builder.build()
+    again = parse_wsjf(to_wsjf(report))
+    assert again == report
+    assert again.model_dump(by_alias=True, exclude_unset=True) == report.model_dump(
+        by_alias=True, exclude_unset=True
+    )
