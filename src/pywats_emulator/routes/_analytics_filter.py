@@ -12,7 +12,7 @@ Emulator choices where the reference is silent (documented in docs/emulator.md):
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -287,18 +287,18 @@ def record_matches(
 
 
 def _text_fields_match(record: ReportRecord, wats_filter: WatsFilter) -> bool:
-    uut = record.uut
-    checks = (
-        (wats_filter.serial_number, record.sn),
-        (wats_filter.part_number, record.pn),
-        (wats_filter.revision, record.rev),
-        (wats_filter.batch_number, str(uut.get("batchSN") or "")),
-        (wats_filter.station_name, record.machine_name),
-        (wats_filter.sw_filename, record.sw_filename),
-        (wats_filter.sw_version, record.sw_version),
-        (wats_filter.socket, str(uut.get("testSocketIndex", ""))),
+    # Getters, not values: body fields are read (and the body decoded) only when filtered on.
+    checks: tuple[tuple[str | None, Callable[[], str]], ...] = (
+        (wats_filter.serial_number, lambda: record.sn),
+        (wats_filter.part_number, lambda: record.pn),
+        (wats_filter.revision, lambda: record.rev),
+        (wats_filter.batch_number, lambda: str(record.uut.get("batchSN") or "")),
+        (wats_filter.station_name, lambda: record.machine_name),
+        (wats_filter.sw_filename, lambda: record.sw_filename),
+        (wats_filter.sw_version, lambda: record.sw_version),
+        (wats_filter.socket, lambda: str(record.uut.get("testSocketIndex", ""))),
     )
-    if not all(matches_any(patterns, value) for patterns, value in checks):
+    if not all(pattern is None or matches_any(pattern, value()) for pattern, value in checks):
         return False
     if wats_filter.test_operation is not None and not (
         matches_any(wats_filter.test_operation, record.process_name)

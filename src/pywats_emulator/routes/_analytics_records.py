@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 RESULT_WORDS = {"P": "Passed", "F": "Failed", "E": "Error", "T": "Terminated", "D": "Done"}
@@ -27,7 +28,10 @@ PATH_SEPARATOR = "\u00b6"
 
 @dataclass(frozen=True)
 class ReportRecord:
-    """The header facts of one stored report plus its decoded WSJF body."""
+    """The header facts of one stored report; its WSJF body is decoded on first use.
+
+    Yield queries need only the header columns, so most requests never parse a body.
+    """
 
     id: str
     type: str
@@ -42,8 +46,13 @@ class ReportRecord:
     start: str
     start_utc: datetime
     operator: str
-    body: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw_body: Any = field(default=None, compare=False, repr=False)
     registered_process_name: str = ""
+
+    @cached_property
+    def body(self) -> Mapping[str, Any]:
+        """The submitted WSJF as a mapping (empty when missing or unreadable)."""
+        return _decode_body(self.raw_body)
 
     @property
     def is_uut(self) -> bool:
@@ -62,12 +71,12 @@ class ReportRecord:
 
     @property
     def process_name(self) -> str:
-        """The operation name: as submitted, else as registered, else the code as text."""
+        """The operation name: as registered, else as submitted, else the code as text."""
+        if self.registered_process_name:
+            return self.registered_process_name
         name = self.body.get("processName")
         if isinstance(name, str) and name:
             return name
-        if self.registered_process_name:
-            return self.registered_process_name
         return "" if self.process_code is None else str(self.process_code)
 
     @property
@@ -129,15 +138,25 @@ def record_from_row(
 
     ``process_names`` maps operation codes to the names registered on the server.
     """
-    body = _decode_body(row.get("body"))
+    raw_body = row.get("body")
+    if isinstance(raw_body, Mapping):
+        raw_body = json.dumps(raw_body)
     process_code = _optional_int(row.get("process_code"))
-    if process_code is None:
-        process_code = _optional_int(body.get("processCode"))
-    start = _text(row.get("start")) or _text(body.get("start"))
-    start_utc_text = _text(row.get("start_utc")) or _text(body.get("startUTC")) or start
+    start = _text(row.get("start"))
+    start_utc_text = _text(row.get("start_utc")) or start
+    record_type = _text(row.get("type"))
+    if process_code is None or not start_utc_text or not record_type:
+        # Rows written without header columns: take the facts from the body.
+        body = _decode_body(raw_body)
+        if process_code is None:
+            process_code = _optional_int(body.get("processCode"))
+        start = start or _text(body.get("start"))
+        start_utc_text = start_utc_text or _text(body.get("startUTC")) or start
+        record_type = record_type or _text(body.get("type"))
+    registered = (process_names or {}).get(process_code, "") if process_code is not None else ""
     return ReportRecord(
         id=_text(row.get("id")).lower(),
-        type=_text(row.get("type")) or _text(body.get("type")),
+        type=record_type,
         pn=_text(row.get("pn")),
         sn=_text(row.get("sn")),
         rev=_text(row.get("rev")),
@@ -149,11 +168,8 @@ def record_from_row(
         start=start,
         start_utc=parse_datetime(start_utc_text) or datetime(1970, 1, 1, tzinfo=UTC),
         operator=_text(row.get("operator")),
-        body=body,
-        registered_process_name=(process_names or {}).get(process_code, "")
-        or _text(row.get("process_name"))
-        if process_code is not None
-        else "",
+        raw_body=raw_body,
+        registered_process_name=registered or _text(row.get("process_name")),
     )
 
 

@@ -66,9 +66,10 @@ def top_failed_rows(
         for path, step in analysed_steps(record.root):
             if not _is_leaf(step):
                 continue
-            row = rows.setdefault(
-                (record.pn, record.rev, path), _top_failed_row(record, path, step, catalog)
-            )
+            key = (record.pn, record.rev, path)
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = _top_failed_row(record, path, step, catalog)
             row["totalCount"] += 1
             if str(step.get("status") or "").upper() == "F":
                 row["failCount"] += 1
@@ -126,10 +127,10 @@ def step_analysis_rows(records: Iterable[ReportRecord]) -> list[dict[str, Any]]:
     tallies: dict[str, _StepTally] = {}
     for record in records:
         for path, step in analysed_steps(record.root) if record.root else ():
-            tally = tallies.setdefault(
-                path,
-                _StepTally(str(step.get("name") or ""), step.get("stepType"), step.get("group")),
-            )
+            tally = tallies.get(path)
+            if tally is None:
+                name = str(step.get("name") or "")
+                tally = tallies[path] = _StepTally(name, step.get("stepType"), step.get("group"))
             _count_step(tally, step)
     rows = []
     for path, tally in tallies.items():
