@@ -7,7 +7,7 @@ break the layout (TAB, CR, LF, or a misc-info name that is a reserved header key
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pywats.exceptions import ReportFormatError
@@ -28,7 +28,7 @@ def cell(value: str, where: str) -> str:
     return value
 
 
-def write_reports(trees: list[Tree]) -> str:
+def write_reports(trees: Sequence[Tree]) -> str:
     """All reports, one UUT block each, LF line ends."""
     lines: list[str] = []
     for index, tree in enumerate(trees):

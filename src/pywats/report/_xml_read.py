@@ -171,7 +171,9 @@ def _read_uur_header(elem: Element, where: str) -> Tree:
     process = inner.single("Process")
     if process is not None:
         header.update(read_attrs(process, m.PROCESS_ATTRS, inner.path(process)))
-    kids = [m.decode_value(c.text or "", m.GUID, inner.path(c)) for c in inner.all("Children")]
+    kids = [
+        m.decode_value((c.text or "").strip(), m.GUID, inner.path(c)) for c in inner.all("Children")
+    ]
     if kids:
         header["children"] = kids
     return header

@@ -17,6 +17,7 @@ in ``docs/report-formats-mapping.md``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pywats.exceptions import ReportFormatError
 from pywats.report._wstf_read import read_block, split_blocks
@@ -50,7 +51,18 @@ def to_wstf(reports: Iterable[UUTReport]) -> str:
     :class:`~pywats.exceptions.ReportFormatError` for a repair report, for text with TAB, CR
     or LF, and for a misc info whose name is a reserved header key.
     """
-    return write_reports([report_to_dict(report) for report in reports])
+    trees = [_wire_tree(report) for report in reports]
+    try:
+        return write_reports(trees)
+    except RecursionError:
+        raise ReportFormatError("steps are nested too deeply") from None
+
+
+def _wire_tree(report: UUTReport) -> dict[str, Any]:
+    try:
+        return report_to_dict(report)
+    except (RecursionError, ValueError) as exc:  # pydantic: "maximum serialization depth"
+        raise ReportFormatError(f"the report cannot be serialised: {exc}") from None
 
 
 __all__ = ["parse_wstf", "to_wstf"]

@@ -50,10 +50,18 @@ def to_wsxf(report: UUTReport | UURReport) -> str:
     :class:`~pywats.exceptions.ReportFormatError` for text that XML 1.0 cannot hold
     (control characters other than TAB, CR and LF).
     """
+    tree = _wire_tree(report)
     try:
-        return write_document(report_to_dict(report))
+        return write_document(tree)
     except RecursionError:
         raise ReportFormatError("steps are nested too deeply") from None
+
+
+def _wire_tree(report: UUTReport | UURReport) -> dict[str, Any]:
+    try:
+        return report_to_dict(report)
+    except (RecursionError, ValueError) as exc:  # pydantic: "maximum serialization depth"
+        raise ReportFormatError(f"the report cannot be serialised: {exc}") from None
 
 
 def comparable_tree(report: UUTReport | UURReport) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pywats.exceptions import ReportFormatError
-from pywats.report import UUTReport, report_from_dict, report_to_dict
+from pywats.report import Step, UUTReport, report_from_dict, report_to_dict
 from pywats.report.jsondiff import first_difference
 from pywats.report.wstf import parse_wstf, to_wstf
 
@@ -365,3 +365,19 @@ def test_writer_turns_numeric_misc_info_into_text() -> None:
     (again,) = parse_wstf(to_wstf([report]))  # type: ignore[list-item]
     assert again.misc_infos is not None
     assert (again.misc_infos[0].text, again.misc_infos[0].numeric) == ("7", None)
+
+
+def test_deeply_nested_sequences_fail_cleanly_both_ways() -> None:
+    depth = 5000
+    rows = [_row("SequenceCall", f"s{i}") for i in range(depth)]
+    rows += [_row("EndSequenceCall")] * depth
+    with pytest.raises(ReportFormatError):
+        parse_wstf(_block(rows))
+    step = Step.model_construct(name="leaf", status="D", step_type="Action")
+    for i in range(depth):
+        step = Step.model_construct(
+            name=f"s{i}", status="P", step_type="SequenceCall", steps=[step]
+        )
+    report = UUTReport.model_construct(sn="S", result="P", root=step)
+    with pytest.raises(ReportFormatError, match="cannot be serialised"):
+        to_wstf([report])

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from pywats.exceptions import ReportFormatError
-from pywats.report import UURReport, UUTReport, parse_wsjf, report_from_dict, report_to_dict
+from pywats.report import (
+    Step,
+    UURReport,
+    UUTReport,
+    parse_wsjf,
+    report_from_dict,
+    report_to_dict,
+)
 from pywats.report.jsondiff import first_difference
 from pywats.report.wsxf import comparable_tree, parse_wsxf, to_wsxf
 
@@ -410,6 +417,17 @@ def test_deep_nesting_is_refused_cleanly() -> None:
     document = _minimal_uut("<Step>" * depth + "</Step>" * depth)
     with pytest.raises(ReportFormatError, match="nested too deeply"):
         parse_wsxf(document)
+
+
+def test_a_model_too_deep_to_serialise_is_refused_on_write() -> None:
+    step = Step.model_construct(name="leaf", status="D", step_type="Action")
+    for i in range(5000):
+        step = Step.model_construct(
+            name=f"s{i}", status="P", step_type="SequenceCall", steps=[step]
+        )
+    report = UUTReport.model_construct(sn="S", result="P", root=step)
+    with pytest.raises(ReportFormatError, match="cannot be serialised"):
+        to_wsxf(report)
 
 
 def test_non_text_input_is_refused() -> None:
