@@ -441,6 +441,8 @@ def test_empty_database_gives_empty_answers(api: httpx.Client) -> None:
     assert post(api, "/api/App/DynamicYield") == []
     assert post(api, "/api/App/TopFailed", {}) == []
     assert api.get("/api/App/UutReport").json() == []
+    assert api.head("/api/App/UutReport").status_code == 200
+    assert api.put("/api/App/UutReport", json={}).status_code == 405
 
 
 def test_analytics_routes_require_authentication(emulator: EmulatorHandle) -> None:

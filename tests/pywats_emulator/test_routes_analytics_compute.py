@@ -471,3 +471,13 @@ def test_loop_summary_with_iterations_is_not_counted_twice() -> None:
     assert rows["Main\u00b6Lone"]["stepCount"] == 1
     (failed,) = top_failed_rows(records, CATALOG, None)
     assert (failed["failCount"], failed["totalCount"]) == (1, 2)
+
+
+def test_record_from_row_falls_back_to_the_body_for_missing_columns() -> None:
+    body = {"type": "T", "processCode": 100, "startUTC": "2026-03-01T08:00:00Z", "uut": {}}
+    record = record_from_row({"id": "ABC", "pn": "P", "sn": "S", "result": "P", "body": body})
+    assert (record.id, record.type, record.process_code) == ("abc", "T", 100)
+    assert record.start_utc == datetime(2026, 3, 1, 8, tzinfo=UTC)
+    unreadable = record_from_row({"id": "x", "type": "T", "process_code": 10, "body": "{oops"})
+    assert unreadable.body == {}
+    assert unreadable.process_name == "10"
