@@ -9,6 +9,7 @@ same keys, nulls and spellings it came with.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -59,8 +60,14 @@ def to_wsjf(report: UUTReport | UURReport, *, indent: int | None = None) -> str:
 
 
 def report_to_dict(report: UUTReport | UURReport) -> dict[str, Any]:
-    """The report as its WSJF JSON tree (camelCase keys, timestamps as their text)."""
-    return report.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    """The report as its WSJF JSON tree: exactly what :func:`to_wsjf` writes, decoded.
+
+    Going through the JSON text keeps the two identical, including non-finite numbers
+    (written as ``"NaN"``/``"Infinity"`` strings, which pydantic's ``mode="json"`` dump
+    would leave as floats).
+    """
+    tree: dict[str, Any] = json.loads(to_wsjf(report))
+    return tree
 
 
 def json_path(loc: Sequence[int | str]) -> str:

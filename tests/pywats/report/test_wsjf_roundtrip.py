@@ -115,3 +115,10 @@ def test_first_difference_is_strict() -> None:
     assert first_difference({"a": 1}, {"a": True}) == "$.a: expected 1, got True"
     assert first_difference({"a": ["x "]}, {"a": ["x"]}) == "$.a[0]: expected 'x ', got 'x'"
     assert first_difference({"a": 1}, {"a": 1.0}) is None
+
+
+def test_report_to_dict_writes_non_finite_numbers_as_wats_strings() -> None:
+    text = '{"type":"T","root":{"numericMeas":[{"value":"NaN","lowLimit":"-Infinity"}]}}'
+    tree = report_to_dict(parse_wsjf(text))
+    assert tree["root"]["numericMeas"][0] == {"value": "NaN", "lowLimit": "-Infinity"}
+    assert json.loads(json.dumps(tree, allow_nan=False)) == tree
