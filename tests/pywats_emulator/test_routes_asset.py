@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pywats._core.odata import field
 from pywats_emulator.routes._asset_logic import (
     asset_status,
     counts_after,
@@ -118,6 +121,9 @@ def test_odata_filter_expressions() -> None:
     assert not parse_filter("not (runningCount ge 5)")(rows[0])
     assert parse_filter("date lt 2026-02-01T00:00:00Z and startswith(serialNumber,'o')")(rows[0])
     assert parse_filter("typeId eq 00000000-0000-0000-0000-000000000000")(rows[0]) is False
+    assert parse_filter("runningCount in (50, 7)")(rows[1])
+    assert not parse_filter("serialNumber in ('x')")(rows[1])
+    assert parse_filter("date ge 2026-03-01")(rows[1])
     options = QueryOptions(None, [("runningCount", True)], top=1, skip=0)
     assert apply_options(rows, options) == [rows[1]]
     for bad in ("runningCount eq", "runningCount sub 5", "(a eq 1", "a eq 1 b"):
@@ -127,6 +133,15 @@ def test_odata_filter_expressions() -> None:
         parse_options({"$top": "-1"}, [])
     with pytest.raises(ODataError):
         parse_options({"$orderby": "a sideways"}, [])
+
+
+@given(st.text(max_size=30), st.integers(-(10**6), 10**6))
+def test_library_filters_parse_in_the_emulator(text: str, number: int) -> None:
+    """Whatever the library's OData builder writes, the emulator reads back the same way."""
+    row = {"serialNumber": text, "runningCount": number}
+    built = field("serialNumber").eq(text) & field("runningCount").in_([number, number + 1])
+    assert parse_filter(str(built))(row)
+    assert not parse_filter(str(field("runningCount").gt(number)))(row)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -199,6 +214,11 @@ def test_save_asset_creates_then_updates_without_touching_counts(api: httpx.Clie
             "parent asset 'X'",
         ),
         ({"serialNumber": "N-1", "typeId": seed_id("type", "Cable"), "state": 9}, 400, "state 9"),
+        (
+            {"serialNumber": "N-1", "typeId": seed_id("type", "Cable"), "tags": "a"},
+            400,
+            "tags must",
+        ),
     ],
 )
 def test_save_asset_rejects_bad_bodies(

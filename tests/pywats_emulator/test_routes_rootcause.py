@@ -125,6 +125,7 @@ def test_create_ticket_with_first_update(api: httpx.Client) -> None:
         ({"subject": "s", "update": {"attachments": [{"attachmentId": "nope"}]}}, "does not exist"),
         ({"subject": "s", "update": {"content": "x", "updateType": 7}}, "update type 7"),
         ({"subject": "s", "update": "text"}, "must be an object"),
+        ({"subject": "s", "tags": {"key": "a"}}, "tags must"),
     ],
 )
 def test_create_ticket_refusals(api: httpx.Client, body: dict[str, Any], text: str) -> None:

@@ -12,7 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pywats.domains.scim import scim_eq
 from pywats.models.scim import ERROR_SCHEMA, LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA
 from pywats_emulator.routes._scim_filter import ScimFilterError, page, parse_scim_filter
 from pywats_emulator.routes._scim_users import ScimRuleError, apply_patch, provisioning_token
@@ -78,6 +81,14 @@ def test_scim_filter(text: str, expected: list[str]) -> None:
 def test_scim_filter_rejects_bad_syntax(text: str) -> None:
     with pytest.raises(ScimFilterError):
         parse_scim_filter(text)
+
+
+@given(st.text(min_size=1, max_size=30))
+def test_library_scim_eq_parses_in_the_emulator(user_name: str) -> None:
+    """``scim_eq`` quoting survives the emulator's parser for any user name."""
+    predicate = parse_scim_filter(scim_eq("userName", user_name))
+    assert predicate({"userName": user_name})
+    assert not predicate({"userName": user_name + "x"})
 
 
 def test_page_is_one_based() -> None:

@@ -128,6 +128,8 @@ def test_create_package_gets_next_version_in_draft(api: httpx.Client) -> None:
     assert fresh["version"] == 1
     assert api.post("/api/Software/Package", json={"name": " "}).status_code == 400
     assert api.post("/api/Software/Package", json=["x"]).status_code == 400
+    bad_tags = api.post("/api/Software/Package", json={"name": "x", "tags": [{"value": "v"}]})
+    assert bad_tags.status_code == 400
 
 
 def test_update_package_draft_vs_released(api: httpx.Client) -> None:

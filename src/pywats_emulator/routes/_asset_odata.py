@@ -4,7 +4,8 @@ Options: ``$filter``, ``$orderby``, ``$top``, ``$skip``. Rows are plain dicts ke
 names (camelCase); field names in expressions match them case-insensitively, as the ASP.NET
 server does. Supported in ``$filter``: ``eq ne gt ge lt le``, ``and or not``, parentheses,
 ``contains``/``startswith``/``endswith`` and literals (quoted strings with ``''`` escapes,
-unquoted GUIDs and ISO date-times, numbers, ``true``/``false``/``null``).
+unquoted GUIDs and ISO dates/date-times, numbers, ``true``/``false``/``null``) and
+``field in (v1, v2, …)``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
       (?P<string>'(?:[^']|'')*')
     | (?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)
+    | (?P<date>\d{4}-\d{2}-\d{2}(?![\dT]))
     | (?P<guid>[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})
     | (?P<number>-?\d+(?:\.\d+)?)
     | (?P<name>[A-Za-z_][A-Za-z0-9_/]*)
@@ -93,7 +95,7 @@ def _parse_datetime(text: str) -> datetime:
 def _literal(token: _Token) -> Any:
     if token.kind == "string":
         return token.text[1:-1].replace("''", "'")
-    if token.kind == "datetime":
+    if token.kind in ("datetime", "date"):
         return _parse_datetime(token.text)
     if token.kind == "guid":
         return token.text.lower()
@@ -230,10 +232,25 @@ class _Parser:
         left = self._operand()
         op_token = self._take()
         op = op_token.text.lower()
+        if op == "in":
+            return self._membership(left)
         if op not in _COMPARISONS:
             raise ODataError(f"unsupported operator {op_token.text!r}")
         right = self._operand()
         return lambda row: _compare(op, _resolve(left, row), _resolve(right, row))
+
+    def _membership(self, left: Any) -> Predicate:
+        self._expect("(")
+        values = [self._operand()]
+        while self._peek_text() == ",":
+            self._take()
+            values.append(self._operand())
+        self._expect(")")
+        return lambda row: any(_compare("eq", _resolve(left, row), v) for v in values)
+
+    def _peek_text(self) -> str | None:
+        token = self._peek()
+        return token.text if token is not None else None
 
 
 def parse_filter(text: str) -> Predicate:

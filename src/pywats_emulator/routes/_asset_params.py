@@ -109,6 +109,16 @@ def json_object(body: Any, what: str) -> dict[str, Any]:
     return body
 
 
+def check_tags(tags: Any) -> None:
+    """Raise a 400 unless ``tags`` is absent or a list of ``{key, value}`` objects."""
+    if tags is None:
+        return
+    if not isinstance(tags, list) or not all(
+        isinstance(tag, dict) and isinstance(tag.get("key"), str) for tag in tags
+    ):
+        raise bad_input("tags must be a list of {key, value} objects.")
+
+
 def caller_name(request: Request) -> str:
     """The user name behind the request's credentials (``user`` of ``user:password``)."""
     token = basic_token(request.headers.get("authorization"))

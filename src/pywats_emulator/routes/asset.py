@@ -29,6 +29,7 @@ from pywats_emulator.routes._asset_params import (
     bad_input,
     bool_param,
     caller_name,
+    check_tags,
     date_param,
     int_param,
     json_object,
@@ -145,6 +146,7 @@ class AssetRoutes:
             raise bad_input("The asset's typeId is required.")
         if self.db.type_by_id(str(body["typeId"])) is None:
             raise bad_input(f"The asset type '{body['typeId']}' does not exist.")
+        check_tags(body.get("tags"))
         state = body.get("state", 1)
         if state not in STATES:
             raise bad_input(f"The asset state {state!r} is not valid (0-6).")

@@ -19,6 +19,7 @@ from pywats_emulator.routes._asset_params import (
     answer_errors,
     bad_input,
     caller_name,
+    check_tags,
     dump_body,
     int_param,
     json_object,
@@ -190,6 +191,7 @@ class RootCauseRoutes:
 
     async def create_ticket(self, request: Request) -> Response:
         body = json_object(await read_json(request), "Ticket")
+        check_tags(body.get("tags"))
         ticket: dict[str, Any] = {k: body[k] for k in EDITABLE if k in body}
         ticket.setdefault("status", OPEN)
         ticket.setdefault("priority", 0)
@@ -214,6 +216,7 @@ class RootCauseRoutes:
         if not body.get("ticketId"):
             raise bad_input("The ticketId is required.")
         ticket = self._ticket(str(body["ticketId"]))
+        check_tags(body.get("tags"))
         before = dict(ticket)
         ticket.update({k: body[k] for k in EDITABLE if k in body})
         check_ticket(ticket)

@@ -22,6 +22,7 @@ from pywats_emulator.routes._asset_params import (
     bad_input,
     bool_param,
     caller_name,
+    check_tags,
     int_param,
     json_object,
     missing,
@@ -98,6 +99,7 @@ class SoftwareRoutes:
 
     async def create_package(self, request: Request) -> Response:
         body = json_object(await read_json(request), "Package")
+        check_tags(body.get("tags"))
         name = str(body.get("name") or "").strip()
         if not name:
             raise bad_input("The package name is required.")
@@ -122,6 +124,7 @@ class SoftwareRoutes:
     async def update_package(self, request: Request) -> Response:
         package = self._package(request.path_params["id"])
         body = json_object(await read_json(request), "Package")
+        check_tags(body.get("tags"))
         if package["status"] == "Draft":
             changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
             if "name" in changes and not str(changes["name"] or "").strip():
