@@ -93,9 +93,10 @@ def add_child(
             raise bad_request(f"Child unit '{child['serial_number']}' is not finalized.")
         if child["parent_serial_number"]:
             raise RouteError(
-                409, f"Child unit '{child['serial_number']}' already has a parent "
-                f"'{child['parent_serial_number']}'."
-            )  # fmt: skip
+                409,
+                f"Child unit '{child['serial_number']}' already has a parent "
+                f"'{child['parent_serial_number']}'.",
+            )
         child_id = (child["serial_number"].lower(), child["part_number"].lower())
         parent_id = (parent["serial_number"].lower(), parent["part_number"].lower())
         if child_id == parent_id or child_id in _ancestors(store, parent):
@@ -147,10 +148,15 @@ def check_children(store: Store, parent_key: tuple[str, str]) -> dict[str, Any]:
         found = sum(
             1 for c in children if c["partNumber"].lower() == need["child_part_number"].lower()
         )
-        requirements.append({"partNumber": need["child_part_number"],
-                             "revisionMask": need["revision_mask"],
-                             "quantity": need["quantity"], "found": found,
-                             "ok": found == need["quantity"]})  # fmt: skip
+        requirements.append(
+            {
+                "partNumber": need["child_part_number"],
+                "revisionMask": need["revision_mask"],
+                "quantity": need["quantity"],
+                "found": found,
+                "ok": found == need["quantity"],
+            }
+        )
     return {
         "parentSerialNumber": parent["serial_number"],
         "parentPartNumber": parent["part_number"],

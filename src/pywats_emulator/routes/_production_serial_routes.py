@@ -131,82 +131,82 @@ def _allocation_from_body(data: Any) -> Allocation:
     )
 
 
-def serial_routes(state: EmulatorState) -> list[Route]:
-    """Routes under ``/api/Production/SerialNumbers`` and the internal reserve call."""
-    store = state.store
+class SerialNumberRoutes:
+    """Handlers bound to one emulator state (each wrapped by ``guarded`` when routed)."""
 
-    @guarded
-    async def types(request: Request) -> Response:
-        rows = store.query("SELECT * FROM serial_number_types ORDER BY name")
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.store = state.store
+
+    def routes(self) -> list[Route]:
+        """The route table: each handler below, wrapped by ``guarded``."""
+        base = "/api/production/serialnumbers"
+        reserve = "/api/internal/production/getandreservenewserialnumbers"
+        return [
+            Route(f"{base}/types", guarded(self.types), methods=["GET"]),
+            Route(f"{base}/take", guarded(self.take), methods=["POST"]),
+            Route(f"{base}/byreference", guarded(self.by_reference), methods=["GET"]),
+            Route(f"{base}/byrange", guarded(self.by_range), methods=["GET"]),
+            Route(base, guarded(self.export), methods=["GET"]),
+            Route(base, guarded(self.upload), methods=["PUT"]),
+            Route(reserve, guarded(self.reserve), methods=["POST"]),
+        ]
+
+    async def types(self, request: Request) -> Response:
+        rows = self.store.query("SELECT * FROM serial_number_types ORDER BY name")
         return json_response([type_json(dict(row)) for row in rows])
 
-    @guarded
-    async def take(request: Request) -> Response:
+    async def take(self, request: Request) -> Response:
         params = request.query_params
         fmt = _format(params, "xml")
         allocation = _allocation_from_query(params)
-        rows = allocate(store, allocation, now_text(state))
+        rows = allocate(self.store, allocation, now_text(self.state))
         if fmt == "csv":
             return Response(to_csv(rows, header=False), media_type="text/csv")
         document = to_xml(rows, allocation.type_name, "Take")
         return Response(document, media_type="application/xml")
 
-    @guarded
-    async def reserve(request: Request) -> Response:
+    async def reserve(self, request: Request) -> Response:
         allocation = _allocation_from_body(await read_json(request))
-        rows = allocate(store, allocation, now_text(state))
+        rows = allocate(self.store, allocation, now_text(self.state))
         kind = "Reserve" if allocation.reserve else "Take"
         return json_response({"sn": to_xml(rows, allocation.type_name, kind)})
 
-    @guarded
-    async def by_reference(request: Request) -> Response:
+    async def by_reference(self, request: Request) -> Response:
         params = request.query_params
-        type_row = find_type(store, _type_name(params))
+        type_row = find_type(self.store, _type_name(params))
         sql = "SELECT * FROM serial_numbers WHERE type_name = ? AND taken_at IS NOT NULL"
         values: list[Any] = [type_row["name"]]
-        for column, names in (("ref_sn", ("refSN", "referenceSerialNumber")),
-                              ("ref_pn", ("refPN", "referencePartNumber"))):  # fmt: skip
+        for column, names in (
+            ("ref_sn", ("refSN", "referenceSerialNumber")),
+            ("ref_pn", ("refPN", "referencePartNumber")),
+        ):
             value = _first(params, *names)
             if value is not None:
                 sql += f" AND {column} = ?"
                 values.append(value)
         dates, date_values = _date_clause(params, "taken_at")
-        rows = store.query(sql + dates + " ORDER BY address", (*values, *date_values))
+        rows = self.store.query(sql + dates + " ORDER BY address", (*values, *date_values))
         return json_response([serial_json(dict(row)) for row in rows])
 
-    @guarded
-    async def by_range(request: Request) -> Response:
-        rows = _range_rows(store, request.query_params, need_range=True)
+    async def by_range(self, request: Request) -> Response:
+        rows = _range_rows(self.store, request.query_params, need_range=True)
         return json_response([serial_json(dict(row)) for row in rows])
 
-    @guarded
-    async def export(request: Request) -> Response:
+    async def export(self, request: Request) -> Response:
         params = request.query_params
         fmt = _format(params, None)
-        rows = [dict(row) for row in _range_rows(store, params, need_range=False)]
+        rows = [dict(row) for row in _range_rows(self.store, params, need_range=False)]
         name = _type_name(params)
         if fmt == "csv":
             return Response(to_csv(rows, header=True), media_type="text/csv")
         return Response(to_xml(rows, name, "Export"), media_type="application/xml")
 
-    @guarded
-    async def upload(request: Request) -> Response:
+    async def upload(self, request: Request) -> Response:
         params = request.query_params
-        type_row = find_type(store, _type_name(params))
+        type_row = find_type(self.store, _type_name(params))
         fmt = _format(params, None)
         content_type = lookup(request.headers, "content-type") or ""
         data = multipart_file(await request.body(), content_type)
-        added = store_uploaded(store, type_row, parse_upload(data, fmt))
+        added = store_uploaded(self.store, type_row, parse_upload(data, fmt))
         return json_response({"insertCount": added})
-
-    base = "/api/production/serialnumbers"
-    return [
-        Route(f"{base}/types", types, methods=["GET"]),
-        Route(f"{base}/take", take, methods=["POST"]),
-        Route(f"{base}/byreference", by_reference, methods=["GET"]),
-        Route(f"{base}/byrange", by_range, methods=["GET"]),
-        Route(base, export, methods=["GET"]),
-        Route(base, upload, methods=["PUT"]),
-        Route("/api/internal/production/getandreservenewserialnumbers", reserve,
-              methods=["POST"]),
-    ]  # fmt: skip

@@ -164,9 +164,14 @@ def to_csv(rows: Sequence[Mapping[str, Any]], *, header: bool) -> str:
     for row in rows:
         if header:
             writer.writerow(
-                [row["serial_number"], row["taken_at"] or "", row["ref_sn"] or "",
-                 row["ref_pn"] or "", row["station_name"] or ""]
-            )  # fmt: skip
+                [
+                    row["serial_number"],
+                    row["taken_at"] or "",
+                    row["ref_sn"] or "",
+                    row["ref_pn"] or "",
+                    row["station_name"] or "",
+                ]
+            )
         else:
             writer.writerow([row["serial_number"]])
     return buffer.getvalue()

@@ -117,9 +117,17 @@ def seed_production(store: Store) -> None:
             "INSERT INTO units (serial_number, part_number, revision, unit_phase_id,"
             " parent_serial_number, parent_part_number, workflow_activity, serial_date,"
             " batch_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'BATCH-1')",
-            (serial, part_number, revision, phase, parent, parent and "MODULE-100", activity,
-             SEED_TIME),
-        )  # fmt: skip
+            (
+                serial,
+                part_number,
+                revision,
+                phase,
+                parent,
+                parent and "MODULE-100",
+                activity,
+                SEED_TIME,
+            ),
+        )
     store.execute("INSERT INTO production_batches VALUES ('BATCH-1', 100)")
     store.executemany("INSERT INTO serial_number_types VALUES (?, ?, ?, ?, ?)", SEED_TYPES)
     boards = [("SerialNumber", n, f"PCB-{n:06d}") for n in range(1, 501)]
@@ -138,11 +146,19 @@ def seed_production(store: Store) -> None:
         "INSERT INTO barcode_identifiers (pattern, serial_number, part_number, revision,"
         " batch_number, process, sort_order, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (r"(?P<PartNumber>[^;]+);(?P<SerialNumber>[^;]+);(?P<Revision>[^;]*)",
-             None, None, None, None, None, 1, "PN;SN;REV label"),
+            (
+                r"(?P<PartNumber>[^;]+);(?P<SerialNumber>[^;]+);(?P<Revision>[^;]*)",
+                None,
+                None,
+                None,
+                None,
+                None,
+                1,
+                "PN;SN;REV label",
+            ),
             (r"PCB-\d{6}", r"(PCB-\d{6})", None, None, None, None, 2, "Bare board serial"),
         ],
-    )  # fmt: skip
+    )
     store.execute("INSERT INTO unit_verification_rules VALUES ('PCBA-1000', '50,90,100')")
 
 
@@ -197,11 +213,12 @@ def unit_json(store: Store, row: Mapping[str, Any], depth: int = 0) -> dict[str,
         "unitPhase": phase_name(row["unit_phase_id"]),
         "processCode": None if row["process_code"] is None else str(row["process_code"]),
         "tags": [],
-        "product": None if product is None else {"partNumber": row["part_number"],
-                                                 "name": product["name"]},
+        "product": None
+        if product is None
+        else {"partNumber": row["part_number"], "name": product["name"]},
         "productRevision": None if row["revision"] is None else {"revision": row["revision"]},
         "subUnits": [] if depth > 8 else [unit_json(store, dict(c), depth + 1) for c in children],
-    }  # fmt: skip
+    }
 
 
 def record_change(store: Store, unit: Mapping[str, Any], now: str) -> None:
@@ -210,9 +227,16 @@ def record_change(store: Store, unit: Mapping[str, Any], now: str) -> None:
         "INSERT INTO unit_changes (unit_serial_number, unit_part_number,"
         " new_parent_serial_number, new_part_number, new_revision, new_unit_phase_id,"
         " changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (unit["serial_number"], unit["part_number"], unit["parent_serial_number"],
-         unit["part_number"], unit["revision"], unit["unit_phase_id"], now),
-    )  # fmt: skip
+        (
+            unit["serial_number"],
+            unit["part_number"],
+            unit["parent_serial_number"],
+            unit["part_number"],
+            unit["revision"],
+            unit["unit_phase_id"],
+            now,
+        ),
+    )
 
 
 def change_json(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -251,8 +275,9 @@ def save_unit(store: Store, body: Mapping[str, Any], now: str) -> str:
     )
     if product is None:
         raise not_found(f"Product '{part_number}' was not found.")
-    values: dict[str, Any] = {column: _text(body, name) for name, column in _UNIT_FIELDS.items()
-              if _has(body, name)}  # fmt: skip
+    values: dict[str, Any] = {
+        column: _text(body, name) for name, column in _UNIT_FIELDS.items() if _has(body, name)
+    }
     phase = field(body, "unitPhaseId")
     if phase is not None:
         values["unit_phase_id"] = parse_phase(str(phase))
@@ -261,8 +286,10 @@ def save_unit(store: Store, body: Mapping[str, Any], now: str) -> str:
         "SELECT * FROM units WHERE serial_number = ? AND part_number = ?", (serial, part_number)
     )
     if existing is None:
-        store.execute("INSERT INTO units (serial_number, part_number) VALUES (?, ?)",
-                      (serial, product["part_number"]))  # fmt: skip
+        store.execute(
+            "INSERT INTO units (serial_number, part_number) VALUES (?, ?)",
+            (serial, product["part_number"]),
+        )
     if values:
         assignments = ", ".join(f"{column} = ?" for column in values)
         store.execute(

@@ -139,12 +139,36 @@ def find_process(store: Store, code_or_name: str) -> sqlite3.Row | None:
     return store.query_one("SELECT * FROM processes WHERE name = ?", (text,))
 
 
-def routes(state: EmulatorState) -> list[Route]:
-    """The process routes bound to ``state``'s store."""
-    store = state.store
+class ProcessRoutes:
+    """Handlers bound to one emulator state (each wrapped by ``guarded`` when routed)."""
 
-    @guarded
-    async def list_public(request: Request) -> Response:
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.store = state.store
+
+    def routes(self) -> list[Route]:
+        """The route table: each handler below, wrapped by ``guarded``."""
+        return [
+            Route("/api/app/processes", guarded(self.list_public), methods=["GET"]),
+            Route(
+                "/api/internal/process/getprocesses", guarded(self.list_internal), methods=["GET"]
+            ),
+            Route(
+                "/api/internal/process/getprocess/{id}", guarded(self.get_internal), methods=["GET"]
+            ),
+            Route(
+                "/api/internal/process/getrepairoperations",
+                guarded(self.list_repair),
+                methods=["GET"],
+            ),
+            Route(
+                "/api/internal/process/getrepairoperation/{id}",
+                guarded(self.get_repair),
+                methods=["GET"],
+            ),
+        ]
+
+    async def list_public(self, request: Request) -> Response:
         params = request.query_params
         flags = ProcessFilter(
             test=optional_bool(params, "includeTestOperations"),
@@ -153,28 +177,24 @@ def routes(state: EmulatorState) -> list[Route]:
             inactive=optional_bool(params, "includeInactiveProcesses"),
         )
         return json_response(
-            select_processes(map(dict, store.query("SELECT * FROM processes")), flags)
+            select_processes(map(dict, self.store.query("SELECT * FROM processes")), flags)
         )
 
-    @guarded
-    async def list_internal(request: Request) -> Response:
-        rows = store.query("SELECT * FROM processes ORDER BY process_index, code")
+    async def list_internal(self, request: Request) -> Response:
+        rows = self.store.query("SELECT * FROM processes ORDER BY process_index, code")
         return json_response([internal_process(dict(row)) for row in rows])
 
-    @guarded
-    async def get_internal(request: Request) -> Response:
-        return json_response(internal_process(dict(_process_by_guid(store, request))))
+    async def get_internal(self, request: Request) -> Response:
+        return json_response(internal_process(dict(_process_by_guid(self.store, request))))
 
-    @guarded
-    async def list_repair(request: Request) -> Response:
-        rows = store.query("SELECT * FROM repair_operations ORDER BY process_code")
+    async def list_repair(self, request: Request) -> Response:
+        rows = self.store.query("SELECT * FROM repair_operations ORDER BY process_code")
         return json_response({str(row["process_code"]): json.loads(row["config"]) for row in rows})
 
-    @guarded
-    async def get_repair(request: Request) -> Response:
+    async def get_repair(self, request: Request) -> Response:
         code = optional_int(request.query_params, "processCode")
         process_id = str(request.path_params["id"]).lower()
-        row = store.query_one(
+        row = self.store.query_one(
             "SELECT r.config FROM repair_operations r JOIN processes p ON p.code = r.process_code"
             " WHERE p.process_id = ? OR p.code = ?",
             (process_id, code),
@@ -183,14 +203,6 @@ def routes(state: EmulatorState) -> list[Route]:
             raise not_found(f"No repair operation with id '{process_id}'.")
         return json_response(json.loads(row["config"]))
 
-    return [
-        Route("/api/app/processes", list_public, methods=["GET"]),
-        Route("/api/internal/process/getprocesses", list_internal, methods=["GET"]),
-        Route("/api/internal/process/getprocess/{id}", get_internal, methods=["GET"]),
-        Route("/api/internal/process/getrepairoperations", list_repair, methods=["GET"]),
-        Route("/api/internal/process/getrepairoperation/{id}", get_repair, methods=["GET"]),
-    ]
-
 
 def _process_by_guid(store: Store, request: Request) -> sqlite3.Row:
     process_id = str(request.path_params["id"]).lower()
@@ -198,3 +210,8 @@ def _process_by_guid(store: Store, request: Request) -> sqlite3.Row:
     if row is None:
         raise not_found(f"No process with id '{process_id}'.")
     return row
+
+
+def routes(state: EmulatorState) -> list[Route]:
+    """The process routes bound to ``state``'s store."""
+    return ProcessRoutes(state).routes()

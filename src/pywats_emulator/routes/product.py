@@ -96,105 +96,122 @@ def groups_of(store: Store, part_number: str, revision: str | None) -> list[dict
     ]
 
 
-def routes(state: EmulatorState) -> list[Route]:
-    """The product routes bound to ``state``'s store."""
-    store = state.store
+class ProductRoutes:
+    """Handlers bound to one emulator state (each wrapped by ``guarded`` when routed)."""
 
-    @guarded
-    async def get_product(request: Request) -> Response:
-        return json_response(product_json(store, find_product(store, _path(request, "pn"))))
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.store = state.store
 
-    @guarded
-    async def get_revision(request: Request) -> Response:
-        row = find_revision(store, _path(request, "pn"), _path(request, "rev"))
+    def routes(self) -> list[Route]:
+        """The route table: each handler below, wrapped by ``guarded``."""
+        return [
+            Route("/api/product/query", guarded(self.query), methods=["GET"]),
+            Route("/api/product/bom", guarded(self.put_bom), methods=["PUT"]),
+            Route("/api/product/revision", guarded(self.put_revision), methods=["PUT"]),
+            Route("/api/product/vendors", guarded(self.get_vendors), methods=["GET"]),
+            Route("/api/product/vendors", guarded(self.put_vendors), methods=["PUT"]),
+            Route("/api/product/vendors", guarded(self.delete_vendors), methods=["DELETE"]),
+            Route(
+                "/api/product/productgroupfilter", guarded(self.post_group_filter), methods=["POST"]
+            ),
+            Route(
+                "/api/product/productgroupsbyproduct",
+                guarded(self.groups_by_product),
+                methods=["GET"],
+            ),
+            Route("/api/product", guarded(self.put_product), methods=["PUT"]),
+            Route("/api/products", guarded(self.put_products), methods=["PUT"]),
+            Route("/api/products/revisions", guarded(self.put_revisions), methods=["PUT"]),
+            Route("/api/internal/product/bom", guarded(self.get_bom), methods=["GET"]),
+            Route("/api/product/{pn}", guarded(self.get_product), methods=["GET"]),
+            Route("/api/product/{pn}/{rev}", guarded(self.get_revision), methods=["GET"]),
+        ]
+
+    async def get_product(self, request: Request) -> Response:
+        return json_response(
+            product_json(self.store, find_product(self.store, _path(request, "pn")))
+        )
+
+    async def get_revision(self, request: Request) -> Response:
+        row = find_revision(self.store, _path(request, "pn"), _path(request, "rev"))
         return json_response(revision_json(row))
 
-    @guarded
-    async def query(request: Request) -> Response:
-        rows = [product_view(dict(r)) for r in store.query("SELECT * FROM products")]
+    async def query(self, request: Request) -> Response:
+        rows = [product_view(dict(r)) for r in self.store.query("SELECT * FROM products")]
         return json_response(query_products(rows, request.query_params))
 
-    @guarded
-    async def put_product(request: Request) -> Response:
+    async def put_product(self, request: Request) -> Response:
         body = body_object(await read_json(request), "Product")
-        return json_response(save_product(store, body))
+        return json_response(save_product(self.store, body))
 
-    @guarded
-    async def put_products(request: Request) -> Response:
+    async def put_products(self, request: Request) -> Response:
         bodies = body_list(await read_json(request), "Product")
-        with store.transaction():
-            saved = [save_product(store, body) for body in bodies]
+        with self.store.transaction():
+            saved = [save_product(self.store, body) for body in bodies]
         return json_response(saved)
 
-    @guarded
-    async def put_revision(request: Request) -> Response:
+    async def put_revision(self, request: Request) -> Response:
         body = body_object(await read_json(request), "ProductRevision")
-        return json_response(save_revision(store, body))
+        return json_response(save_revision(self.store, body))
 
-    @guarded
-    async def put_revisions(request: Request) -> Response:
+    async def put_revisions(self, request: Request) -> Response:
         bodies = body_list(await read_json(request), "ProductRevision")
-        with store.transaction():
-            saved = [save_revision(store, body) for body in bodies]
+        with self.store.transaction():
+            saved = [save_revision(self.store, body) for body in bodies]
         return json_response(saved)
 
-    @guarded
-    async def put_bom(request: Request) -> Response:
+    async def put_bom(self, request: Request) -> Response:
         try:
             bom = parse_wsbf(await request.body())
         except WsbfError as exc:
             raise bad_request(str(exc)) from None
-        count = replace_bom(store, bom)
+        count = replace_bom(self.store, bom)
         return json_response(
             {"partNumber": bom.part_number, "revision": bom.revision, "componentCount": count}
         )
 
-    @guarded
-    async def get_bom(request: Request) -> Response:
+    async def get_bom(self, request: Request) -> Response:
         params = request.query_params
         revision = find_revision(
-            store, required_str(params, "partNumber"), required_str(params, "revision")
+            self.store, required_str(params, "partNumber"), required_str(params, "revision")
         )
-        rows = store.query(
+        rows = self.store.query(
             "SELECT * FROM bom_items WHERE product_revision_id = ? ORDER BY bom_item_id",
             (revision["product_revision_id"],),
         )
         return json_response([_bom_item(dict(row)) for row in rows])
 
-    @guarded
-    async def get_vendors(request: Request) -> Response:
-        rows = store.query("SELECT vendor_name FROM product_vendors ORDER BY vendor_name")
+    async def get_vendors(self, request: Request) -> Response:
+        rows = self.store.query("SELECT vendor_name FROM product_vendors ORDER BY vendor_name")
         return json_response([{"VendorName": row["vendor_name"]} for row in rows])
 
-    @guarded
-    async def put_vendors(request: Request) -> Response:
+    async def put_vendors(self, request: Request) -> Response:
         names = _vendor_names(await read_json(request))
-        with store.transaction():
+        with self.store.transaction():
             for name in names:
-                store.execute("INSERT OR IGNORE INTO product_vendors VALUES (?)", (name,))
+                self.store.execute("INSERT OR IGNORE INTO product_vendors VALUES (?)", (name,))
         return json_response(None, status=200)
 
-    @guarded
-    async def delete_vendors(request: Request) -> Response:
+    async def delete_vendors(self, request: Request) -> Response:
         names = _vendor_names(await read_json(request))
-        with store.transaction():
+        with self.store.transaction():
             for name in names:
-                store.execute("DELETE FROM product_vendors WHERE vendor_name = ?", (name,))
+                self.store.execute("DELETE FROM product_vendors WHERE vendor_name = ?", (name,))
         return json_response(None, status=200)
 
-    @guarded
-    async def post_group_filter(request: Request) -> Response:
+    async def post_group_filter(self, request: Request) -> Response:
         params = request.query_params
         group_name = required_str(params, "productGroup")
         part_number = required_str(params, "partNumber")
-        group = store.query_one(
+        group = self.store.query_one(
             "SELECT product_group_id FROM product_groups WHERE name = ?", (group_name,)
         )
         if group is None:
             raise not_found(f"Product group '{group_name}' was not found.")
-        find_product(store, part_number)
+        find_product(self.store, part_number)
         add_group_filter(
-            store,
+            self.store,
             group["product_group_id"],
             part_number,
             optional_str(params, "revision"),
@@ -202,28 +219,10 @@ def routes(state: EmulatorState) -> list[Route]:
         )
         return json_response(None, status=200)
 
-    @guarded
-    async def groups_by_product(request: Request) -> Response:
+    async def groups_by_product(self, request: Request) -> Response:
         params = request.query_params
-        part_number = find_product(store, required_str(params, "partNumber"))["part_number"]
-        return json_response(groups_of(store, part_number, optional_str(params, "revision")))
-
-    return [
-        Route("/api/product/query", query, methods=["GET"]),
-        Route("/api/product/bom", put_bom, methods=["PUT"]),
-        Route("/api/product/revision", put_revision, methods=["PUT"]),
-        Route("/api/product/vendors", get_vendors, methods=["GET"]),
-        Route("/api/product/vendors", put_vendors, methods=["PUT"]),
-        Route("/api/product/vendors", delete_vendors, methods=["DELETE"]),
-        Route("/api/product/productgroupfilter", post_group_filter, methods=["POST"]),
-        Route("/api/product/productgroupsbyproduct", groups_by_product, methods=["GET"]),
-        Route("/api/product", put_product, methods=["PUT"]),
-        Route("/api/products", put_products, methods=["PUT"]),
-        Route("/api/products/revisions", put_revisions, methods=["PUT"]),
-        Route("/api/internal/product/bom", get_bom, methods=["GET"]),
-        Route("/api/product/{pn}", get_product, methods=["GET"]),
-        Route("/api/product/{pn}/{rev}", get_revision, methods=["GET"]),
-    ]
+        part_number = find_product(self.store, required_str(params, "partNumber"))["part_number"]
+        return json_response(groups_of(self.store, part_number, optional_str(params, "revision")))
 
 
 def _path(request: Request, name: str) -> str:
@@ -255,3 +254,8 @@ def _bom_item(row: dict[str, Any]) -> dict[str, Any]:
         "vendor": None,
         "vendorPn": None,
     }
+
+
+def routes(state: EmulatorState) -> list[Route]:
+    """The product routes bound to ``state``'s store."""
+    return ProductRoutes(state).routes()

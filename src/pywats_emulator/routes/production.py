@@ -34,7 +34,7 @@ from pywats_emulator.routes._process_params import (
 )
 from pywats_emulator.routes._production_barcode import BarcodeRuleError, check_rule, identify
 from pywats_emulator.routes._production_boxbuild import add_child, check_children, remove_child
-from pywats_emulator.routes._production_serial_routes import now_text, serial_routes
+from pywats_emulator.routes._production_serial_routes import SerialNumberRoutes, now_text
 from pywats_emulator.routes._production_store import (
     PHASES,
     SCHEMA,
@@ -52,6 +52,8 @@ from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
 __all__ = ["SCHEMA", "routes", "seed"]
+
+BARCODES = "/api/barcodeidentifiers"
 
 
 def seed(store: Store) -> None:
@@ -84,10 +86,15 @@ def verification(store: Store, serial: str, part_number: str | None) -> dict[str
         raise not_found(f"No test data was found for unit '{serial}'.")
     pn = part_number or reports[0]["pn"]
     runs = [
-        UnitRun(r["process_code"], r["result"] == "P", r["start_utc"] or r["start"] or "",
-                r["machine_name"])
-        for r in reports if r["type"] == "T" and r["process_code"] is not None
-    ]  # fmt: skip
+        UnitRun(
+            r["process_code"],
+            r["result"] == "P",
+            r["start_utc"] or r["start"] or "",
+            r["machine_name"],
+        )
+        for r in reports
+        if r["type"] == "T" and r["process_code"] is not None
+    ]
     repairs: dict[int, int] = {}
     for report in reports:
         if report["type"] == "R":
@@ -111,10 +118,13 @@ def _required_processes(
     rows = store.query("SELECT code, name, process_index FROM processes")
     known = {row["code"]: row for row in rows}
     required = [
-        RequiredProcess(code, known[code]["name"] if code in known else str(code),
-                        known[code]["process_index"] if code in known else code)
+        RequiredProcess(
+            code,
+            known[code]["name"] if code in known else str(code),
+            known[code]["process_index"] if code in known else code,
+        )
         for code in codes
-    ]  # fmt: skip
+    ]
     return sorted(required, key=lambda process: (process.index, process.code))
 
 
@@ -133,18 +143,35 @@ def _barcode_json(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _save_barcode(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
-    values = {name: field(body, name) for name in
-              ("pattern", "serialNumber", "partNumber", "revision", "batchNumber", "process",
-               "order", "description")}  # fmt: skip
+    values = {
+        name: field(body, name)
+        for name in (
+            "pattern",
+            "serialNumber",
+            "partNumber",
+            "revision",
+            "batchNumber",
+            "process",
+            "order",
+            "description",
+        )
+    }
     if not isinstance(values["pattern"], str) or not values["pattern"]:
         raise bad_request("A barcode identifier needs a pattern.")
     try:
         check_rule(values)
     except BarcodeRuleError as exc:
         raise bad_request(str(exc)) from None
-    row = (values["pattern"], values["serialNumber"], values["partNumber"], values["revision"],
-           values["batchNumber"], values["process"], int(values["order"] or 0),
-           values["description"])  # fmt: skip
+    row = (
+        values["pattern"],
+        values["serialNumber"],
+        values["partNumber"],
+        values["revision"],
+        values["batchNumber"],
+        values["process"],
+        int(values["order"] or 0),
+        values["description"],
+    )
     rule_id = field(body, "id")
     with store.transaction():
         if rule_id:
@@ -167,23 +194,49 @@ def _save_barcode(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
     return _barcode_json(dict(saved))
 
 
-def _unit_routes(state: EmulatorState) -> list[Route]:
-    store = state.store
+class UnitRoutes:
+    """Handlers bound to one emulator state (each wrapped by ``guarded`` when routed)."""
 
-    @guarded
-    async def get_unit(request: Request) -> Response:
-        unit = find_unit(store, request.path_params["sn"], request.path_params["pn"])
-        return json_response(unit_json(store, unit))
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.store = state.store
 
-    @guarded
-    async def put_units(request: Request) -> Response:
+    def routes(self) -> list[Route]:
+        return [
+            Route("/api/production/unit/{sn}/{pn}", guarded(self.get_unit), methods=["GET"]),
+            Route("/api/production/units", guarded(self.put_units), methods=["PUT"]),
+            Route("/api/production/setunitphase", guarded(self.set_phase), methods=["PUT"]),
+            Route("/api/production/setunitprocess", guarded(self.set_process), methods=["PUT"]),
+            Route("/api/production/addchildunit", guarded(self.add_child_unit), methods=["POST"]),
+            Route(
+                "/api/production/removechildunit", guarded(self.remove_child_unit), methods=["POST"]
+            ),
+            Route(
+                "/api/production/checkchildunits", guarded(self.check_child_units), methods=["GET"]
+            ),
+            Route("/api/production/units/changes", guarded(self.list_changes), methods=["GET"]),
+            Route(
+                "/api/production/units/changes/{id}",
+                guarded(self.delete_change),
+                methods=["DELETE"],
+            ),
+            Route("/api/production/unitverification", guarded(self.verify), methods=["GET"]),
+            Route("/api/production/batches", guarded(self.put_batches), methods=["PUT"]),
+            Route("/api/internal/mes/getunitphases", guarded(self.unit_phases), methods=["GET"]),
+        ]
+
+    async def get_unit(self, request: Request) -> Response:
+        unit = find_unit(self.store, request.path_params["sn"], request.path_params["pn"])
+        return json_response(unit_json(self.store, unit))
+
+    async def put_units(self, request: Request) -> Response:
         bodies = body_list(await read_json(request), "Unit")
         counts = {"insert": 0, "update": 0}
         errors = []
         for body in bodies:
             try:
-                with store.transaction():
-                    counts[save_unit(store, body, now_text(state))] += 1
+                with self.store.transaction():
+                    counts[save_unit(self.store, body, now_text(self.state))] += 1
             except RouteError as exc:
                 errors.append(
                     {
@@ -192,165 +245,174 @@ def _unit_routes(state: EmulatorState) -> list[Route]:
                         "message": exc.message,
                     }
                 )
-        return json_response({"insertCount": counts["insert"], "updateCount": counts["update"],
-                              "errorCount": len(errors), "errors": errors})  # fmt: skip
+        return json_response(
+            {
+                "insertCount": counts["insert"],
+                "updateCount": counts["update"],
+                "errorCount": len(errors),
+                "errors": errors,
+            }
+        )
 
-    @guarded
-    async def set_phase(request: Request) -> Response:
+    async def set_phase(self, request: Request) -> Response:
         params = request.query_params
         key = _key(params, "serialNumber", "partNumber")
         phase = parse_phase(required_str(params, "phase"))
-        with store.transaction():
-            find_unit(store, *key)
-            store.execute("UPDATE units SET unit_phase_id = ? WHERE serial_number = ?"
-                          " AND part_number = ?", (phase, *key))  # fmt: skip
-            record_change(store, find_unit(store, *key), now_text(state))
+        with self.store.transaction():
+            find_unit(self.store, *key)
+            self.store.execute(
+                "UPDATE units SET unit_phase_id = ? WHERE serial_number = ? AND part_number = ?",
+                (phase, *key),
+            )
+            record_change(self.store, find_unit(self.store, *key), now_text(self.state))
         return json_response(None)
 
-    @guarded
-    async def set_process(request: Request) -> Response:
+    async def set_process(self, request: Request) -> Response:
         params = request.query_params
         key = _key(params, "serialNumber", "partNumber")
         name = optional_str(params, "processName") or required_str(params, "processCode")
-        process = find_process(store, name)
+        process = find_process(self.store, name)
         if process is None:
             raise bad_request(f"Process '{name}' was not found.")
-        find_unit(store, *key)
-        store.execute("UPDATE units SET process_code = ? WHERE serial_number = ?"
-                      " AND part_number = ?", (process["code"], *key))  # fmt: skip
+        find_unit(self.store, *key)
+        self.store.execute(
+            "UPDATE units SET process_code = ? WHERE serial_number = ? AND part_number = ?",
+            (process["code"], *key),
+        )
         return json_response(None)
 
-    @guarded
-    async def add_child_unit(request: Request) -> Response:
+    async def add_child_unit(self, request: Request) -> Response:
         params = request.query_params
-        checks = (bool(optional_bool(params, "checkPartNumber")),
-                  bool(optional_bool(params, "checkRevision")))  # fmt: skip
+        checks = (
+            bool(optional_bool(params, "checkPartNumber")),
+            bool(optional_bool(params, "checkRevision")),
+        )
         child = _key(params, "childSerialNumber", "childPartNumber")
-        add_child(store, _parent_key(params), child, checks, now_text(state))
+        add_child(self.store, _parent_key(params), child, checks, now_text(self.state))
         return json_response(None)
 
-    @guarded
-    async def remove_child_unit(request: Request) -> Response:
+    async def remove_child_unit(self, request: Request) -> Response:
         params = request.query_params
         child = _key(params, "childSerialNumber", "childPartNumber")
-        remove_child(store, _parent_key(params), child, now_text(state))
+        remove_child(self.store, _parent_key(params), child, now_text(self.state))
         return json_response(None)
 
-    @guarded
-    async def check_child_units(request: Request) -> Response:
-        return json_response(check_children(store, _parent_key(request.query_params)))
+    async def check_child_units(self, request: Request) -> Response:
+        return json_response(check_children(self.store, _parent_key(request.query_params)))
 
-    @guarded
-    async def list_changes(request: Request) -> Response:
+    async def list_changes(self, request: Request) -> Response:
         top = required_int(request.query_params, "maxCount")
         if top < 1:
             raise bad_request("maxCount must be at least 1.")
-        rows = store.query("SELECT * FROM unit_changes ORDER BY id LIMIT ?", (top,))
+        rows = self.store.query("SELECT * FROM unit_changes ORDER BY id LIMIT ?", (top,))
         return json_response([change_json(dict(row)) for row in rows])
 
-    @guarded
-    async def delete_change(request: Request) -> Response:
+    async def delete_change(self, request: Request) -> Response:
         change_id = parse_int(request.path_params["id"], "id")
-        if store.execute("DELETE FROM unit_changes WHERE id = ?", (change_id,)).rowcount == 0:
+        if self.store.execute("DELETE FROM unit_changes WHERE id = ?", (change_id,)).rowcount == 0:
             raise not_found(f"Unit change {change_id} was not found.")
         return Response(status_code=204)
 
-    @guarded
-    async def verify(request: Request) -> Response:
+    async def verify(self, request: Request) -> Response:
         params = request.query_params
-        grade = verification(store, required_str(params, "serialNumber"),
-                             optional_str(params, "partNumber"))  # fmt: skip
+        grade = verification(
+            self.store, required_str(params, "serialNumber"), optional_str(params, "partNumber")
+        )
         return json_response(grade)
 
-    @guarded
-    async def put_batches(request: Request) -> Response:
+    async def put_batches(self, request: Request) -> Response:
         bodies = body_list(await read_json(request), "ProductionBatch")
         counts = {"insertCount": 0, "updateCount": 0}
-        with store.transaction():
+        with self.store.transaction():
             for body in bodies:
                 number, size = field(body, "batchNumber"), field(body, "batchSize")
                 if not isinstance(number, str) or not number:
                     raise bad_request("Every batch needs a batchNumber.")
                 if size is not None and not isinstance(size, int):
                     raise bad_request("batchSize must be an integer.")
-                old = store.query_one("SELECT 1 FROM production_batches WHERE batch_number = ?",
-                                      (number,))  # fmt: skip
-                store.execute("INSERT INTO production_batches VALUES (?, ?) ON CONFLICT"
-                              " (batch_number) DO UPDATE SET batch_size = excluded.batch_size",
-                              (number, size))  # fmt: skip
+                old = self.store.query_one(
+                    "SELECT 1 FROM production_batches WHERE batch_number = ?", (number,)
+                )
+                self.store.execute(
+                    "INSERT INTO production_batches VALUES (?, ?) ON CONFLICT"
+                    " (batch_number) DO UPDATE SET batch_size = excluded.batch_size",
+                    (number, size),
+                )
                 counts["updateCount" if old else "insertCount"] += 1
         return json_response(counts)
 
-    @guarded
-    async def unit_phases(request: Request) -> Response:
-        return json_response([{"UnitPhaseId": pid, "Code": name.replace(" ", ""), "Name": name,
-                               "Description": name} for pid, name in PHASES.items()])  # fmt: skip
-
-    return [
-        Route("/api/production/unit/{sn}/{pn}", get_unit, methods=["GET"]),
-        Route("/api/production/units", put_units, methods=["PUT"]),
-        Route("/api/production/setunitphase", set_phase, methods=["PUT"]),
-        Route("/api/production/setunitprocess", set_process, methods=["PUT"]),
-        Route("/api/production/addchildunit", add_child_unit, methods=["POST"]),
-        Route("/api/production/removechildunit", remove_child_unit, methods=["POST"]),
-        Route("/api/production/checkchildunits", check_child_units, methods=["GET"]),
-        Route("/api/production/units/changes", list_changes, methods=["GET"]),
-        Route("/api/production/units/changes/{id}", delete_change, methods=["DELETE"]),
-        Route("/api/production/unitverification", verify, methods=["GET"]),
-        Route("/api/production/batches", put_batches, methods=["PUT"]),
-        Route("/api/internal/mes/getunitphases", unit_phases, methods=["GET"]),
-    ]
+    async def unit_phases(self, request: Request) -> Response:
+        return json_response(
+            [
+                {
+                    "UnitPhaseId": pid,
+                    "Code": name.replace(" ", ""),
+                    "Name": name,
+                    "Description": name,
+                }
+                for pid, name in PHASES.items()
+            ]
+        )
 
 
-def _barcode_and_workflow_routes(state: EmulatorState) -> list[Route]:
-    store = state.store
+class BarcodeWorkflowRoutes:
+    """Handlers bound to one emulator state (each wrapped by ``guarded`` when routed)."""
 
-    @guarded
-    async def list_rules(request: Request) -> Response:
-        rows = store.query("SELECT * FROM barcode_identifiers ORDER BY sort_order, id")
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.store = state.store
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(f"{BARCODES}/barcodeidentifiers", guarded(self.list_rules), methods=["GET"]),
+            Route(f"{BARCODES}/barcodeidentifier", guarded(self.put_rule), methods=["PUT"]),
+            Route(
+                f"{BARCODES}/barcodeidentifier/{{id}}",
+                guarded(self.delete_rule),
+                methods=["DELETE"],
+            ),
+            Route(f"{BARCODES}/identifybarcode", guarded(self.identify_code), methods=["GET"]),
+            Route("/api/workflow/starttest", guarded(self.start_test), methods=["GET"]),
+            Route("/api/workflow/endtest", guarded(self.end_test), methods=["GET"]),
+        ]
+
+    async def list_rules(self, request: Request) -> Response:
+        rows = self.store.query("SELECT * FROM barcode_identifiers ORDER BY sort_order, id")
         return json_response([_barcode_json(dict(row)) for row in rows])
 
-    @guarded
-    async def put_rule(request: Request) -> Response:
+    async def put_rule(self, request: Request) -> Response:
         body = body_object(await read_json(request), "BarcodeIdentifier")
-        return json_response(_save_barcode(store, body))
+        return json_response(_save_barcode(self.store, body))
 
-    @guarded
-    async def delete_rule(request: Request) -> Response:
+    async def delete_rule(self, request: Request) -> Response:
         rule_id = parse_int(request.path_params["id"], "id")
-        if store.execute("DELETE FROM barcode_identifiers WHERE id = ?", (rule_id,)).rowcount == 0:
+        if (
+            self.store.execute("DELETE FROM barcode_identifiers WHERE id = ?", (rule_id,)).rowcount
+            == 0
+        ):
             raise not_found(f"Barcode identifier {rule_id} was not found.")
         return json_response(None)
 
-    @guarded
-    async def identify_code(request: Request) -> Response:
+    async def identify_code(self, request: Request) -> Response:
         code = required_str(request.query_params, "code")
-        rules = [_barcode_json(dict(r)) for r in store.query("SELECT * FROM barcode_identifiers")]
+        rules = [
+            _barcode_json(dict(r)) for r in self.store.query("SELECT * FROM barcode_identifiers")
+        ]
         found = identify(code, rules)
         if found is None:
             raise not_found(f"No barcode identifier matches '{code}'.")
         return json_response(found)
 
-    @guarded
-    async def start_test(request: Request) -> Response:
-        return json_response(_advance(store, request.query_params, "Test", "Testing"))
+    async def start_test(self, request: Request) -> Response:
+        return json_response(_advance(self.store, request.query_params, "Test", "Testing"))
 
-    @guarded
-    async def end_test(request: Request) -> Response:
+    async def end_test(self, request: Request) -> Response:
         passed = optional_bool(request.query_params, "passed") is not False
         return json_response(
-            _advance(store, request.query_params, "Testing", "Completed" if passed else "Repair")
+            _advance(
+                self.store, request.query_params, "Testing", "Completed" if passed else "Repair"
+            )
         )
-
-    base = "/api/barcodeidentifiers"
-    return [
-        Route(f"{base}/barcodeidentifiers", list_rules, methods=["GET"]),
-        Route(f"{base}/barcodeidentifier", put_rule, methods=["PUT"]),
-        Route(f"{base}/barcodeidentifier/{{id}}", delete_rule, methods=["DELETE"]),
-        Route(f"{base}/identifybarcode", identify_code, methods=["GET"]),
-        Route("/api/workflow/starttest", start_test, methods=["GET"]),
-        Route("/api/workflow/endtest", end_test, methods=["GET"]),
-    ]
 
 
 def _advance(store: Store, params: Mapping[str, str], current: str, following: str) -> bool:
@@ -366,4 +428,8 @@ def _advance(store: Store, params: Mapping[str, str], current: str, following: s
 
 def routes(state: EmulatorState) -> list[Route]:
     """Every production route bound to ``state``."""
-    return [*serial_routes(state), *_unit_routes(state), *_barcode_and_workflow_routes(state)]
+    return [
+        *SerialNumberRoutes(state).routes(),
+        *UnitRoutes(state).routes(),
+        *BarcodeWorkflowRoutes(state).routes(),
+    ]
