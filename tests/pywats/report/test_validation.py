@@ -229,3 +229,54 @@ def test_validation_error_lists_every_problem() -> None:
         ensure_valid(report_from_dict(tree))
     assert len(info.value.problems) == 2
     assert "pn: pn is required" in str(info.value)
+
+
+def _with_extra_step(step: dict[str, Any]) -> dict[str, Any]:
+    return mutated(lambda t: t["root"]["steps"].append(step | {"group": "M", "name": "extra"}))
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ({"stepType": "WATS_XYGMNLT", "status": "P", "chart": {"series": [
+            {"dataType": "XYG", "xdata": "1;2", "ydata": "1"}]}},
+         "root.steps[1].chart.series[0]: xdata and ydata need the same number of points"),
+        ({"stepType": "WATS_XYGMNLT", "status": "P", "chart": {"series": [
+            {"dataType": "XYG", "xdata": "1;a", "ydata": "1;2"}]}},
+         "root.steps[1].chart.series[0]: xdata/ydata must be ';'-separated numbers"),
+        ({"stepType": "Action", "status": "D", "attachment": {"data": "not base64!"}},
+         "root.steps[1].attachment.data: data is not valid base64"),
+        ({"stepType": "ET_SVT", "status": "P", "stringMeas": [
+            {"compOp": "CASESENSIT", "status": "P", "value": "a"}]},
+         "root.steps[1].stringMeas[0]: compOp CASESENSIT needs limit"),
+        ({"stepType": "ET_SVT", "status": "P", "stringMeas": [
+            {"compOp": "GELE", "status": "P", "value": "a", "limit": "a"}]},
+         "root.steps[1].stringMeas[0]: compOp 'GELE' is not a string operator"),
+        ({"stepType": "ET_SVT", "status": "F", "stringMeas": [
+            {"compOp": "IGNORECASE", "status": "F", "value": "A", "limit": "a"}]},
+         "root.steps[1].stringMeas[0]: status F contradicts the limits (the value passes)"),
+        ({"stepType": "ET_PFT", "status": "P", "booleanMeas": [{"status": "Y"}]},
+         "root.steps[1].booleanMeas[0]: status 'Y' is not one of P, F, S"),
+        ({"stepType": "ET_MPFT", "status": "P", "booleanMeas": [
+            {"status": "P", "name": "a"}, {"status": "P"}]},
+         "root.steps[1]: every measurement of a multiple step needs a name"),
+        ({"stepType": "ET_NLT", "status": "P", "loop": {"idx": 0}},
+         "root.steps[1]: loop iteration without a summary step before it"),
+    ],
+)  # fmt: skip
+def test_step_rule_violation(step: dict[str, Any], expected: str) -> None:
+    texts = [str(problem) for problem in problems_of(_with_extra_step(step))]
+    assert expected in texts, texts
+
+
+def test_loop_iteration_indexes_and_tallies_are_checked() -> None:
+    def change(tree: dict[str, Any]) -> None:
+        step = tree["root"]["steps"][0]
+        summary = copy.deepcopy(step) | {
+            "loop": {"idx": None, "num": 2, "endingIndex": 1, "passed": 0, "failed": 0}
+        }
+        iterations = [copy.deepcopy(step) | {"id": 3 + i, "loop": {"idx": 5 + i}} for i in range(2)]
+        tree["root"]["steps"] = [summary, *iterations]
+
+    codes = {p.code for p in problems_of(mutated(change))}
+    assert {"loop-index", "loop-tally"} <= codes
