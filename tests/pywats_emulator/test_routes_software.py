@@ -13,12 +13,15 @@ import pytest
 from pywats.domains._asset_support import multipart_body
 from pywats_emulator.routes._software_logic import (
     SoftwareRuleError,
+    available_updates,
     build_zip,
     canonical_status,
     check_transition,
     has_tag,
     parse_multipart,
     read_zip,
+    revoked_installed,
+    split_ids,
     split_tag,
     uploaded_file,
 )
@@ -66,6 +69,20 @@ def test_tags_match_name_exactly_and_value_loosely() -> None:
     assert has_tag(tags, "Station", None)
     assert not has_tag(tags, "station", "ICT")
     assert not has_tag(None, "Station", None)
+
+
+def test_updates_and_revocations() -> None:
+    packages = [
+        {"packageId": "A1", "name": "app", "version": 1, "status": "Released"},
+        {"packageId": "A2", "name": "APP", "version": 2, "status": "Released"},
+        {"packageId": "A3", "name": "app", "version": 3, "status": "Draft"},
+        {"packageId": "B1", "name": "fw", "version": 1, "status": "Revoked"},
+    ]
+    assert split_ids(" A1, ,b1 ") == ["a1", "b1"]
+    assert [p["packageId"] for p in available_updates(packages, ["a1", "a2", "zz"])] == ["A2"]
+    assert available_updates(packages, ["a2"]) == []
+    assert revoked_installed(packages, ["a1", "b1", "gone"], revoked_only=True) == ["b1"]
+    assert revoked_installed(packages, ["a1", "b1", "gone"], revoked_only=False) == ["b1", "gone"]
 
 
 def test_read_zip_rules() -> None:
@@ -327,6 +344,25 @@ def test_download_round_trips_a_zip(api: httpx.Client) -> None:
             archive.writestr(f"{entry['packageFolderName']}/{entry['name']}", data)
     with zipfile.ZipFile(io.BytesIO(rebuilt.getvalue())) as archive:
         assert {name: archive.read(name) for name in archive.namelist()} == content
+
+
+def test_station_update_checks(api: httpx.Client) -> None:
+    params = {"status": "Pending"}
+    api.post(f"/api/Software/PackageStatus/{DRAFT_ID}", params=params)
+    api.post(f"/api/Software/PackageStatus/{DRAFT_ID}", params={"status": "Released"})
+    available = api.get(
+        "/api/internal/Software/GetAvailablePackages",
+        params={"installedPackages": f"{RELEASED_ID},{PENDING_ID}"},
+    ).json()
+    assert [p["packageId"] for p in available] == [DRAFT_ID]
+    api.post(f"/api/Software/PackageStatus/{RELEASED_ID}", params={"status": "Revoked"})
+    installed = f"{RELEASED_ID.upper()},{'1' * 8}-0000-0000-0000-000000000000"
+    revoked = api.get(
+        "/api/internal/Software/GetRevokedPackages",
+        params={"installedPackages": installed, "includeRevokedOnly": "true"},
+    ).json()
+    assert revoked == [RELEASED_ID]
+    assert api.get("/api/internal/Software/GetAvailablePackages").status_code == 400
 
 
 def test_software_routes_need_auth(emulator: EmulatorHandle) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from pywats.domains._asset_support import multipart_body, parse_list, parse_model, require_text
 from pywats.domains._base import AsyncDomain
-from pywats.exceptions import InvalidArgumentError
+from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.software import (
     FileAttribute,
     Package,
@@ -28,6 +28,12 @@ PackageId = str | uuid.UUID
 
 def _segment(value: PackageId, name: str) -> str:
     return quote(require_text(str(value), name), safe="")
+
+
+def _id_list(ids: list[PackageId]) -> str:
+    if not ids:
+        raise InvalidArgumentError("give at least one installed package id")
+    return ",".join(require_text(str(i), "package id") for i in ids)
 
 
 def zip_package_files(files: list[tuple[PackageFile, bytes]]) -> bytes:
@@ -171,6 +177,37 @@ class AsyncSoftwareDomain(AsyncDomain):
         return await self._http.request_bytes(
             "GET", "/api/internal/Software/DownloadFile", params=params
         )
+
+    async def get_available_packages(self, installed: list[PackageId]) -> list[Package]:
+        """Internal: newer Released versions of the installed packages.
+
+        Calls ``GET /api/internal/Software/GetAvailablePackages`` (``installedPackages`` is a
+        comma-separated id list); a station's updater uses it to find what to install.
+        """
+        path = "/api/internal/Software/GetAvailablePackages"
+        params = {"installedPackages": _id_list(installed)}
+        data = await self._http.request_json("GET", path, params=params)
+        return parse_list(Package, data, "GET", path)
+
+    async def get_revoked_packages(
+        self, installed: list[PackageId], *, include_revoked_only: bool = False
+    ) -> list[str]:
+        """Internal: which installed package ids were revoked (and should be removed).
+
+        Calls ``GET /api/internal/Software/GetRevokedPackages``. Without
+        ``include_revoked_only`` the answer also names ids the server no longer knows.
+        """
+        path = "/api/internal/Software/GetRevokedPackages"
+        params = {
+            "installedPackages": _id_list(installed),
+            "includeRevokedOnly": include_revoked_only,
+        }
+        data = await self._http.request_json("GET", path, params=params)
+        if data is None:
+            return []
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise UnexpectedResponseError("expected an array of ids", method="GET", path=path)
+        return data
 
     async def download_package_zip(self, package_id: PackageId) -> bytes:
         """Internal: every file of a package, zipped by folder.

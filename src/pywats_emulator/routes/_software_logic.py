@@ -64,6 +64,44 @@ def has_tag(tags: Iterable[Mapping[str, Any]] | None, name: str, value: str | No
     return False
 
 
+def split_ids(text: str) -> list[str]:
+    """Comma-separated package GUIDs, lower-cased, blanks dropped."""
+    return [part.strip().lower() for part in text.split(",") if part.strip()]
+
+
+def available_updates(
+    packages: Iterable[Mapping[str, Any]], installed: list[str]
+) -> list[Mapping[str, Any]]:
+    """For each installed package, the highest Released version of its name above it."""
+    by_id = {str(p["packageId"]).lower(): p for p in packages}
+    released = [p for p in by_id.values() if p["status"] == "Released"]
+    updates: dict[str, Mapping[str, Any]] = {}
+    for package_id in installed:
+        mine = by_id.get(package_id)
+        if mine is None:
+            continue
+        name = str(mine["name"]).lower()
+        newer = [
+            p for p in released if str(p["name"]).lower() == name and p["version"] > mine["version"]
+        ]
+        best = max(newer, key=lambda p: int(p["version"]), default=None)
+        if best is not None and (name not in updates or best["version"] > updates[name]["version"]):
+            updates[name] = best
+    return list(updates.values())
+
+
+def revoked_installed(
+    packages: Iterable[Mapping[str, Any]], installed: list[str], revoked_only: bool
+) -> list[str]:
+    """Installed ids that are Revoked, plus (unless ``revoked_only``) ids no longer known."""
+    status = {str(p["packageId"]).lower(): p["status"] for p in packages}
+    return [
+        package_id
+        for package_id in installed
+        if status.get(package_id) == "Revoked" or (not revoked_only and package_id not in status)
+    ]
+
+
 @dataclass(frozen=True)
 class ZipEntry:
     """One file from an uploaded zip: folder path (POSIX, no leading slash), name, content."""

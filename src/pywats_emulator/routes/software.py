@@ -32,10 +32,13 @@ from pywats_emulator.routes._asset_params import (
 from pywats_emulator.routes._software_logic import (
     DELETABLE,
     SoftwareRuleError,
+    available_updates,
     canonical_status,
     check_transition,
     has_tag,
     read_zip,
+    revoked_installed,
+    split_ids,
     split_tag,
     uploaded_file,
 )
@@ -242,6 +245,16 @@ class SoftwareRoutes:
         )
         return Response(status_code=200)
 
+    async def available_packages(self, request: Request) -> Response:
+        installed = split_ids(required_param(request.query_params, "installedPackages"))
+        return json_response(available_updates(self.db.packages(), installed))
+
+    async def revoked_packages(self, request: Request) -> Response:
+        params = request.query_params
+        installed = split_ids(required_param(params, "installedPackages"))
+        revoked_only = bool_param(params, "includeRevokedOnly")
+        return json_response(revoked_installed(self.db.packages(), installed, revoked_only))
+
     async def download_file(self, request: Request) -> Response:
         file_id = required_param(request.query_params, "repositoryFolderFileId")
         row = self.db.file(file_id)
@@ -273,6 +286,8 @@ def routes(state: EmulatorState) -> list[Route]:
         ("/api/software/packagestatus/{id}", h.package_status, "POST"),
         ("/api/software/virtualfolders", h.virtual_folders, "GET"),
         ("/api/internal/software/downloadfile", h.download_file, "GET"),
+        ("/api/internal/software/getavailablepackages", h.available_packages, "GET"),
+        ("/api/internal/software/getrevokedpackages", h.revoked_packages, "GET"),
     ]
     return [Route(path, _rule(fn), methods=[verb]) for path, fn, verb in table]
 

@@ -150,6 +150,20 @@ async def test_files_attributes_and_downloads(software: AsyncSoftwareDomain) -> 
     }
 
 
+async def test_station_update_checks(software: AsyncSoftwareDomain) -> None:
+    await software.set_package_status(DRAFT_ID, PackageStatus.PENDING)
+    await software.set_package_status(DRAFT_ID, PackageStatus.RELEASED)
+    updates = await software.get_available_packages([RELEASED_ID])
+    assert [(p.name, p.version) for p in updates] == [("StationTools", 2)]
+    await software.set_package_status(RELEASED_ID, PackageStatus.REVOKED)
+    gone = "00000000-0000-0000-0000-00000000dead"
+    assert await software.get_revoked_packages([RELEASED_ID, DRAFT_ID, gone]) == [RELEASED_ID, gone]
+    only = await software.get_revoked_packages([RELEASED_ID, gone], include_revoked_only=True)
+    assert only == [RELEASED_ID]
+    with pytest.raises(InvalidArgumentError):
+        await software.get_available_packages([])
+
+
 async def test_upload_zip_round_trip_and_refusals(software: AsyncSoftwareDomain) -> None:
     content = {"app/tool.exe": bytes(range(256)) * 8, "app/conf/a.ini": b"[x]\n"}
     await software.upload_zip(DRAFT_ID, _zip(content), clean_install=True)
