@@ -21,10 +21,11 @@ _MULTI_STEP_TYPES: Final = frozenset({"ET_MNLT", "ET_MPFT", "ET_MSVT", "MultiNum
 _MEASUREMENT_KEYS: Final = ("numericMeas", "stringMeas", "booleanMeas")
 
 
-def cell(value: str, where: str) -> str:
+def cell(value: str, where: str, column: str = "") -> str:
     """A field value, refused when it contains a character that ends a field or a line."""
     if any(ch in value for ch in "\t\r\n"):
-        raise ReportFormatError("WSTF fields cannot contain TAB, CR or LF", where)
+        field = f" ({column})" if column else ""
+        raise ReportFormatError(f"WSTF fields cannot contain TAB, CR or LF{field}", where)
     return value
 
 
@@ -133,7 +134,7 @@ def _row(
     step_name = (step.get("name") or "") if name is None else name
     values = {"StepType": step_type, "StepName": step_name, **columns}
     # Every column is written on every line, as the official converter requires.
-    return "\t".join(cell(values.get(column, ""), where) for column in w.COLUMNS)
+    return "\t".join(cell(values.get(column, ""), where, column) for column in w.COLUMNS)
 
 
 def _test_rows(lines: list[str], step: Tree, kind: str, where: str) -> None:

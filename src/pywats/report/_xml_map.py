@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, Final
 
 from pywats.exceptions import ReportFormatError
@@ -260,56 +261,85 @@ _SPECIAL_FLOATS: Final[Mapping[str, float]] = {
 }
 
 
-def decode_value(text: str, codec: str, where: str) -> Any:
-    """Turn one XML attribute text into its wire value; ``where`` names it in errors."""
-    if codec == STR:
-        return text
-    if codec == GUID:
-        # WSXF writes GUIDs upper-case, WSJF lower-case; GUIDs compare case-insensitively.
-        return text.lower() if _GUID_PATTERN.fullmatch(text) else text
-    if codec == EMPTY_IS_NONE:
-        return text or None
-    if codec == INT:
-        return _decode_int(text, where)
-    if codec == FLOAT:
-        return decode_float(text, where)
-    if codec == BOOL:
-        return _decode_bool(text, where)
-    table = WORD_TABLES[codec]
-    letter = table.get(text)
-    if letter is None:
-        allowed = ", ".join(table)
-        raise ReportFormatError(f"{text!r} is not one of {allowed}", where)
-    return letter
+def _same(text: str) -> str:
+    return text
 
 
-def _decode_int(text: str, where: str) -> int:
-    stripped = text.strip()
-    try:
-        return int(stripped)
-    except ValueError:
-        raise ReportFormatError(f"expected an integer, got {text!r}", where) from None
+def _guid(text: str) -> str:
+    # WSXF writes GUIDs upper-case, WSJF lower-case; GUIDs compare case-insensitively.
+    return text.lower() if _GUID_PATTERN.fullmatch(text) else text
 
 
-def decode_float(text: str, where: str) -> float:
-    """Parse an invariant-culture XML double (``.`` separator, ``INF``/``NaN`` spellings)."""
+def _empty_is_none(text: str) -> str | None:
+    return text or None
+
+
+def _int(text: str) -> int:
+    if "_" in text:  # Python's int() takes 1_000; xs:int does not
+        raise ValueError(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
     stripped = text.strip()
     special = _SPECIAL_FLOATS.get(stripped)
     if special is not None:
         return special
-    try:
-        return float(stripped)
-    except ValueError:
-        raise ReportFormatError(f"expected a number, got {text!r}", where) from None
+    if "_" in stripped or stripped.lower().lstrip("+-") in ("inf", "infinity", "nan"):
+        raise ValueError(text)  # only the XML spellings of the special values count
+    return float(stripped)
 
 
-def _decode_bool(text: str, where: str) -> bool:
+def _bool(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in _TRUE_WORDS:
         return True
     if lowered in _FALSE_WORDS:
         return False
-    raise ReportFormatError(f"expected true or false, got {text!r}", where)
+    raise ValueError(text)
+
+
+def _word_decoder(table: Mapping[str, str]) -> Callable[[str], str]:
+    def decode(text: str) -> str:
+        return table[text]  # KeyError is a LookupError, handled with ValueError below
+
+    return decode
+
+
+_DECODERS: Final[Mapping[str, Callable[[str], Any]]] = {
+    STR: _same,
+    GUID: _guid,
+    EMPTY_IS_NONE: _empty_is_none,
+    INT: _int,
+    FLOAT: _float,
+    BOOL: _bool,
+    **{codec: _word_decoder(table) for codec, table in WORD_TABLES.items()},
+}
+_EXPECTED: Final[Mapping[str, str]] = {
+    INT: "an integer",
+    FLOAT: "a number",
+    BOOL: "true or false",
+    **{codec: "one of " + ", ".join(table) for codec, table in WORD_TABLES.items()},
+}
+
+
+def decode_value(text: str, codec: str, where: str, attribute: str = "") -> Any:
+    """Turn one XML attribute text into its wire value.
+
+    ``where`` is the element path and ``attribute`` the attribute name; they only become a
+    string when the value is refused, which keeps reading fast.
+    """
+    try:
+        return _DECODERS[codec](text)
+    except (ValueError, LookupError):
+        location = f"{where}@{attribute}" if attribute else where
+        raise ReportFormatError(f"expected {_EXPECTED[codec]}, got {text!r}", location) from None
+
+
+@cache
+def attribute_lookup(rows: tuple[Row, ...]) -> Mapping[str, tuple[str, str]]:
+    """``rows`` indexed by XML attribute name: ``{xml name: (wire key, codec)}``."""
+    return {xml_name: (key, codec) for xml_name, key, codec in rows}
 
 
 def encode_value(value: Any, codec: str) -> str:

@@ -7,7 +7,7 @@ it the same way it validates a JSON document. Element paths in errors look like
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -22,14 +22,16 @@ def local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def read_attrs(elem: Element, rows: Iterable[m.Row], where: str) -> Tree:
+def read_attrs(elem: Element, rows: tuple[m.Row, ...], where: str) -> Tree:
     """Decode the attributes listed in ``rows``; absent attributes are left out."""
+    lookup = m.attribute_lookup(rows)
     out: Tree = {}
-    attrib = elem.attrib
-    for xml_name, key, codec in rows:
-        text = attrib.get(xml_name)
-        if text is not None:
-            out[key] = m.decode_value(text, codec, f"{where}@{xml_name}")
+    for name, text in elem.attrib.items():
+        spec = lookup.get(name)
+        if spec is not None:
+            key, codec = spec
+            # Most attributes are plain text: skip the decoder call for them.
+            out[key] = text if codec == m.STR else m.decode_value(text, codec, where, name)
     return out
 
 
@@ -291,6 +293,7 @@ def _read_report_text(elem: Element, where: str) -> str:
     return elem.text or ""
 
 
+_INDEX_ATTRS: tuple[m.Row, ...] = (("Text", "text", m.STR),)
 _PayloadReader = Callable[[Element, str], Any]
 
 
@@ -354,7 +357,7 @@ def _read_prop_array(elem: Element, where: str) -> Tree:
     items = [c for c in elem if local_name(c.tag) == "Index"]
     for i, item in enumerate(items):
         item_where = f"{where}/Index[{i}]"
-        entry = read_attrs(item, (("Text", "text", m.STR),), item_where)
+        entry = read_attrs(item, _INDEX_ATTRS, item_where)
         positions = item.attrib.get("Indexes") or ""
         _put_list(
             entry,

@@ -355,7 +355,7 @@ def test_writer_refuses_what_wstf_cannot_hold(tree: dict[str, Any], location: st
 def test_writer_refuses_multi_line_report_text() -> None:
     tree = _uut()
     tree["root"]["steps"][0]["reportText"] = "two\nlines"
-    with pytest.raises(ReportFormatError) as caught:
+    with pytest.raises(ReportFormatError, match="ReportText") as caught:
         to_wstf([report_from_dict(tree)])  # type: ignore[list-item]
     assert caught.value.location == "reports[0].root.steps[0]"
 
