@@ -128,7 +128,11 @@ def _check_outcome(text: str | bytes) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=60,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 @given(data=st.data(), name=st.sampled_from(FIXTURES))
 def test_random_mutations_give_a_model_or_format_error(
@@ -139,7 +143,7 @@ def test_random_mutations_give_a_model_or_format_error(
     _check_outcome(json.dumps(tree))
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=60, deadline=None, database=None, derandomize=True)
 @given(data=st.data(), name=st.sampled_from(FIXTURES))
 def test_random_byte_damage_gives_a_model_or_format_error(
     data: st.DataObject, name: str, wsjf_texts: dict[str, str]
