@@ -16,6 +16,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,9 +37,11 @@ def free_port() -> int:
         return port
 
 
-def wait_until_up(base_url: str, deadline_s: float = 20.0) -> None:
+def wait_until_up(
+    process: subprocess.Popen[bytes], base_url: str, deadline_s: float = 30.0
+) -> None:
     give_up = time.monotonic() + deadline_s
-    while time.monotonic() < give_up:
+    while time.monotonic() < give_up and process.poll() is None:
         try:
             response = httpx.get(base_url + PATH, headers={"Authorization": f"Basic {TOKEN}"})
             if response.status_code == 200:
@@ -53,18 +56,24 @@ def wait_until_up(base_url: str, deadline_s: float = 20.0) -> None:
 def emulator() -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "pywats_emulator", "--port", str(port), "--token", TOKEN]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base_url)
-        yield base_url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            try:
+                wait_until_up(process, base_url)
+            except RuntimeError:
+                log.seek(0)
+                sys.stderr.write(log.read().decode(errors="replace")[-2000:])
+                raise
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 async def time_raw_httpx(base_url: str, calls: int) -> float:
