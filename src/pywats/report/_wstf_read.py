@@ -13,6 +13,7 @@ from typing import Any
 from pywats.exceptions import ReportFormatError, ReportValidationError
 from pywats.report import _wstf_layout as w
 from pywats.report._timestamp import WatsTimestamp
+from pywats.report._xml_map import FLOAT, decode_value
 from pywats.report.compare import numeric_passes, string_passes
 from pywats.report.rollup import (
     result_from_status,
@@ -241,11 +242,8 @@ def _convert(value: str, kind: str, where: str) -> Any:
 
 
 def parse_number(value: str, where: str) -> float:
-    """An invariant-culture number (``.`` separator; ``NaN``/``Infinity`` allowed)."""
-    try:
-        number = float(value.strip())
-    except ValueError:
-        raise ReportFormatError(f"expected a number, got {value!r}", where) from None
+    """An invariant-culture number (``.`` separator; ``NaN``, ``INF``/``Infinity`` allowed)."""
+    number: float = decode_value(value, FLOAT, where)
     if math.isinf(number) and "inf" not in value.lower():
         raise ReportFormatError(f"number out of range: {value!r}", where)
     return number

@@ -295,6 +295,8 @@ def _field_at(text: str, line: int, field: int) -> str:
         (_block([], header=("Subunit\tPCBA\tPN",)), 2, 0, "Subunit needs"),
         (_block([_row("Bogus", "x")]), 4, 0, "unknown step type"),
         (_block([_row("NumericLimitTest", "n", "", "3,5", "", "", "LOG")]), 4, 3, "number"),
+        (_block([_row("NumericLimitTest", "n", "", "1_0", "", "", "LOG")]), 4, 3, "number"),
+        (_block([_row("NumericLimitTest", "n", "", "1e999", "", "", "LOG")]), 4, 3, "range"),
         (_block([_row("NumericLimitTest", "n", "", "1", "", "", "GELE")]), 4, 6, "lowLimit"),
         (_block([_row("NumericLimitTest", "n", "", "1", "", "", "ABOUT")]), 4, 6, "ABOUT"),
         (_block([_row("NumericLimitTest", "n")]), 4, 6, "no Value"),
