@@ -280,3 +280,10 @@ def test_loop_iteration_indexes_and_tallies_are_checked() -> None:
 
     codes = {p.code for p in problems_of(mutated(change))}
     assert {"loop-index", "loop-tally"} <= codes
+
+
+def test_string_ordering_verdicts_are_not_second_guessed() -> None:
+    # GT/LT/GE/LE on strings use the station's Windows culture ordering (§5.4): not portable
+    step = {"stepType": "ET_SVT", "status": "P", "stringMeas": [
+        {"compOp": "GT", "status": "P", "value": "a", "limit": "B"}]}  # fmt: skip
+    assert problems_of(_with_extra_step(step)) == []
