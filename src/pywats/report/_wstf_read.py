@@ -13,7 +13,7 @@ from typing import Any
 from pywats.exceptions import ReportFormatError, ReportValidationError
 from pywats.report import _wstf_layout as w
 from pywats.report._timestamp import WatsTimestamp
-from pywats.report._xml_map import FLOAT, decode_value
+from pywats.report._xml_map import FLOAT, INT, decode_value
 from pywats.report.compare import numeric_passes, string_passes
 from pywats.report.rollup import (
     result_from_status,
@@ -119,32 +119,40 @@ def _take_marker(
     return current, marker
 
 
+@dataclass
+class _Header:
+    """What header and footer lines fill in, by destination."""
+
+    report: Tree = field(default_factory=lambda: {"type": "T"})
+    uut: Tree = field(default_factory=dict)
+    sequence: Tree = field(default_factory=dict)
+    misc: list[Tree] = field(default_factory=list)
+    units: list[Tree] = field(default_factory=list)
+
+
 def read_block(block: Block) -> Tree:
     """Turn one UUT block into a WSJF report tree."""
-    report: Tree = {"type": "T"}
-    uut: Tree = {}
-    sequence: Tree = {}
-    misc: list[Tree] = []
-    units: list[Tree] = []
+    header = _Header()
     for line in block.header:
-        _read_header_line(line, report, uut, sequence, misc, units)
+        _read_header_line(line, header)
     for line in block.footer:
         key = line.field(0).strip()
         if key not in w.FOOTER_KEYS:
             raise ReportFormatError(
                 f"footer accepts only {', '.join(w.FOOTER_KEYS)}, not {key!r}", line.where()
             )
-        _read_header_line(line, report, uut, sequence, misc, units)
+        _read_header_line(line, header)
+    report = header.report
     children = StepReader().read(block.steps)
-    report["root"] = _root_step(sequence, children, report.get("result"))
+    report["root"] = _root_step(header.sequence, children, report.get("result"))
     if "result" not in report:
         report["result"] = result_from_status(report["root"]["status"])
     _number_steps(report["root"])
-    report["uut"] = uut  # every test report has the object, even when WSTF filled nothing
-    if misc:
-        report["miscInfos"] = misc
-    if units:
-        report["subUnits"] = units
+    report["uut"] = header.uut  # every test report has the object, even when WSTF filled nothing
+    if header.misc:
+        report["miscInfos"] = header.misc
+    if header.units:
+        report["subUnits"] = header.units
     return report
 
 
@@ -164,7 +172,7 @@ def _root_step(sequence: Tree, children: list[Tree], result: str | None) -> Tree
     if "name" in sequence:
         # WSTF has no sequence-file path; like the official client, use the sequence name.
         sequence = {"path": sequence["name"], **sequence}
-    status = result or status_from_children(_rolled_statuses(children))
+    status = result or status_from_children(child.get("status") for child in children)
     root: Tree = {
         "group": "M",
         "stepType": w.SEQUENCE_CALL,
@@ -177,28 +185,22 @@ def _root_step(sequence: Tree, children: list[Tree], result: str | None) -> Tree
     return root
 
 
-def _rolled_statuses(children: list[Tree]) -> list[str | None]:
-    return [child.get("status") for child in children]
-
-
-def _read_header_line(
-    line: Line, report: Tree, uut: Tree, sequence: Tree, misc: list[Tree], units: list[Tree]
-) -> None:
+def _read_header_line(line: Line, header: _Header) -> None:
     key = line.field(0).strip()
     if key == w.SUB_UNIT_KEY:
-        units.append(_sub_unit(line))
+        header.units.append(_sub_unit(line))
         return
     _refuse_extra_fields(line, 2)
     value = line.field(1)
     spec = w.HEADER_FIELDS.get(key)
     if spec is None:
         if value:
-            misc.append({"description": key, "text": value})
+            header.misc.append({"description": key, "text": value})
         return
     if not value:
         return
     section, wire_key, kind = spec
-    target = {w.REPORT: report, w.UUT: uut, w.SEQUENCE: sequence}[section]
+    target = {w.REPORT: header.report, w.UUT: header.uut, w.SEQUENCE: header.sequence}[section]
     target[wire_key] = _convert(value, kind, line.where(1))
 
 
@@ -224,10 +226,7 @@ def _convert(value: str, kind: str, where: str) -> Any:
     if kind == w.TEXT:
         return value
     if kind == w.INTEGER:
-        try:
-            return int(value.strip())
-        except ValueError:
-            raise ReportFormatError(f"expected an integer, got {value!r}", where) from None
+        return decode_value(value, INT, where)
     if kind == w.NUMBER:
         return parse_number(value, where)
     if kind == w.TIMESTAMP:
@@ -364,7 +363,7 @@ class StepReader:
             if key in closing:
                 step[key] = closing[key]
         if "status" not in step:
-            step["status"] = status_from_children(_rolled_statuses(children))
+            step["status"] = status_from_children(child.get("status") for child in children)
 
     def _read_test(self, line: Line, step_type: str) -> None:
         list_key, wsjf_type, multi = w.TEST_TYPES[step_type]
