@@ -491,3 +491,9 @@ def test_legacy_part_info_lists_sub_units_when_no_hierarchy_is_given() -> None:
     both = parse_wsxf(_minimal_uut(part + '<ReportUnitHierarchy PN="P2" SN="S2"/>'))
     assert both.sub_units is not None
     assert [(u.pn, u.sn) for u in both.sub_units] == [("P2", "S2")]
+
+
+def test_text_and_bytes_input_read_the_same(fat_xml: bytes) -> None:
+    from_bytes = parse_wsxf(fat_xml)
+    from_text = parse_wsxf(fat_xml.decode("utf-8"))
+    assert first_difference(report_to_dict(from_bytes), report_to_dict(from_text)) is None
