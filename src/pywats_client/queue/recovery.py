@@ -6,6 +6,8 @@ entry is first read (claim, get, list with details) or by an explicit verify pas
 
 from __future__ import annotations
 
+import logging
+
 from pywats_client.queue.entries import RecoveryReport
 from pywats_client.queue.files import QueueFiles, mapped_os_errors
 from pywats_client.queue.index import QueueIndex
@@ -28,6 +30,7 @@ _PROGRESS = {
     EntryState.PARKED: 2,
     EntryState.COMPLETED: 3,
 }
+_log = logging.getLogger(__name__)
 _RESERVED = frozenset({LOCK_NAME, QUARANTINE_DIR, REMOVED_DIR})
 
 
@@ -51,6 +54,14 @@ class _Recovery:
         self.index.load(self.found.values())
         if self.changed:
             self.files.sync_dir()
+        _log.info(
+            "queue %s: %d entries, %d requeued, %d temp files removed, %d quarantined",
+            self.files.directory,
+            len(self.index),
+            len(self.requeued),
+            self.temp_removed,
+            len(self.quarantined),
+        )
         return RecoveryReport(
             entries=len(self.index),
             requeued=self.requeued,
@@ -98,6 +109,7 @@ class _Recovery:
         self._quarantine(drop.filename, reason)
 
     def _quarantine(self, filename: str, reason: str) -> None:
+        _log.warning("quarantining %s: %s", filename, reason)
         self.files.quarantine(filename, reason)
         self.quarantined.append((filename, reason))
 

@@ -10,6 +10,7 @@ caller how long to wait.
 from __future__ import annotations
 
 import builtins
+import logging
 import random
 import threading
 import time
@@ -29,6 +30,7 @@ from pywats_client.errors import (
     EntryStateError,
     QueueError,
     QueueFullError,
+    QueueIOError,
     QueueLockedError,
 )
 from pywats_client.queue.backoff import BackoffPolicy, RetryBudget, backoff_delay
@@ -55,6 +57,7 @@ from pywats_client.queue.naming import LOCK_NAME, EntryName, EntryState, normali
 from pywats_client.queue.recovery import recover
 
 Clock = Callable[[], float]
+_log = logging.getLogger(__name__)
 
 
 class ReportQueue:
@@ -194,20 +197,26 @@ class ReportQueue:
                 content_sha256=digest,
                 source=dict(source or {}),
             )
-            data = encode_envelope(Envelope(meta, payload))
-            self._check_admission(len(data))
-            accepted_us = max(int(now * 1_000_000), self._last_accepted_us + 1)
-            name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
-            try:
-                self._files.install_new(name, data)
-            except DiskSpaceError:
-                self._last_refused_bytes = len(data)
-                raise
-            self._last_accepted_us = accepted_us
-            self._last_refused_bytes = 0
-            with self._lock:
-                self._index.put(name)
+            name = self._store_new(Envelope(meta, payload), now)
             return AcceptResult(QueueEntry.from_name(name, meta), duplicate=False)
+
+    def _store_new(self, envelope: Envelope, now: float) -> EntryName:
+        data = encode_envelope(envelope)
+        self._check_admission(len(data))
+        accepted_us = max(int(now * 1_000_000), self._last_accepted_us + 1)
+        rid = envelope.meta.report_id
+        name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
+        try:
+            self._files.install_new(name, data)
+        except DiskSpaceError:
+            self._last_refused_bytes = len(data)
+            raise
+        self._last_accepted_us = accepted_us
+        self._last_refused_bytes = 0
+        with self._lock:
+            self._index.put(name)
+        _log.debug("accepted report %s", rid)
+        return name
 
     def _existing_entry(self, report_id: str, digest: str) -> QueueEntry | None:
         with self._lock:
@@ -269,8 +278,8 @@ class ReportQueue:
                 if candidate is None:
                     return None
                 claimed = candidate.moved(EntryState.PROCESSING, int(now * 1000))
-                self._files.rename(candidate, claimed)
-                self._index.put(claimed)
+                if not self._claim_rename(candidate, claimed):
+                    continue
                 try:
                     envelope = self._files.read(claimed)
                 except CorruptEntryError as exc:
@@ -278,6 +287,19 @@ class ReportQueue:
                     continue
                 self._claimed[claimed.report_id] = envelope
                 return ClaimedReport(claimed.report_id, envelope.payload, envelope.meta)
+
+    def _claim_rename(self, candidate: EntryName, claimed: EntryName) -> bool:
+        try:
+            self._files.rename(candidate, claimed)
+        except QueueIOError as exc:
+            if not isinstance(exc.__cause__, FileNotFoundError):
+                raise
+            # Deleted behind the queue's back (by hand): nothing left to send.
+            _log.error("queue file %s vanished; forgetting the entry", candidate.filename)
+            self._index.discard(candidate.report_id)
+            return False
+        self._index.put(claimed)
+        return True
 
     def _pick_due(self, now: float) -> EntryName | None:
         queued = self._index.oldest_queued()
@@ -372,6 +394,7 @@ class ReportQueue:
         return name
 
     def _quarantine_entry(self, name: EntryName, reason: str) -> None:
+        _log.error("quarantining queue file %s: %s", name.filename, reason)
         self._index.discard(name.report_id)
         self._claimed.pop(name.report_id, None)
         self._files.quarantine(name.filename, reason)

@@ -182,3 +182,15 @@ def test_nothing_pending_is_ever_deleted_by_retention(
         "parked": 0,
     }
     assert len(disk_files(queue_dir)) == 2
+
+
+def test_a_file_deleted_by_hand_is_skipped_by_claim(
+    open_queue: QueueFactory, queue_dir: Path, clock: FakeClock
+) -> None:
+    queue = open_queue()
+    ids = _fill(queue, 2, clock)
+    (queue_dir / next(n for n in disk_files(queue_dir) if ids[0] in n)).unlink()
+    claimed = queue.claim_next()
+    assert claimed is not None
+    assert claimed.report_id == ids[1]
+    assert sum(queue.counts().values()) == 1
