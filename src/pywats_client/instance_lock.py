@@ -16,8 +16,10 @@ from filelock import FileLock, Timeout
 
 from pywats.exceptions import WatsError
 
-LOCK_NAME = ".pywats-client.lock"
-PID_NAME = ".pywats-client.pid"
+# Both names start with the queue's own lock name, which queue recovery skips: these files live
+# in the queue directory without ever being mistaken for (and quarantined as) report files.
+LOCK_NAME = ".queue.lock.service"
+PID_NAME = ".queue.lock.pid"
 
 
 class InstanceLockedError(WatsError):
@@ -31,7 +33,7 @@ class InstanceLockedError(WatsError):
 
 
 class InstanceLock:
-    """Hold ``<directory>/.pywats-client.lock`` for the life of one service."""
+    """Hold ``<directory>/.queue.lock.service`` for the life of one service."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

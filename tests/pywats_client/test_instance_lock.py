@@ -57,7 +57,7 @@ def test_lock_of_a_killed_holder_is_recovered(tmp_path: Path) -> None:
     proc.wait()
     assert proc.stdout is not None
     proc.stdout.close()
-    assert (tmp_path / ".pywats-client.lock").exists()  # the file stays; the OS lock is gone
+    assert (tmp_path / ".queue.lock.service").exists()  # the file stays; the OS lock is gone
     with InstanceLock(tmp_path) as lock:
         assert lock.is_held
         assert lock.holder_pid() == os.getpid()
@@ -68,6 +68,6 @@ def test_release_is_idempotent_and_allows_reacquire(tmp_path: Path) -> None:
     lock.acquire()
     lock.release()
     lock.release()
-    assert not (tmp_path / "queue" / ".pywats-client.pid").exists()
+    assert not (tmp_path / "queue" / ".queue.lock.pid").exists()
     with InstanceLock(tmp_path / "queue") as again:
         assert again.is_held
