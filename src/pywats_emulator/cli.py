@@ -9,8 +9,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-import uvicorn
-
 from pywats.exceptions import ConfigurationError
 
 from .app import create_app
@@ -18,7 +16,7 @@ from .config import DEFAULT_TOKEN, EmulatorConfig
 from .demo import demo_uut
 from .faults import FaultKind, FaultRule, parse_fault_spec
 from .reportstore import save_report
-from .server import base_url_of, bind_socket, uvicorn_config
+from .server import base_url_of, bind_socket, make_server
 from .state import EmulatorState
 from .submission import check_wsjf
 
@@ -115,8 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stored {stored} demo report(s)", flush=True)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _ignore_signal)
-    server = uvicorn.Server(uvicorn_config(app, config.host, config.port, sock=sock,
-                                           log_level=args.log_level))  # fmt: skip
+    server = make_server(app, config.host, sock, args.log_level)
     try:
         server.run(sockets=[sock])
     finally:

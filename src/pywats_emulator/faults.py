@@ -199,6 +199,7 @@ class FaultInjector:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._fired_changed = threading.Condition(self._lock)
         self._rng = random.Random(self.seed)
 
     def add(self, rule: FaultRule) -> int:
@@ -250,6 +251,14 @@ class FaultInjector:
         with self._lock:
             return list(self._fired)
 
+    def wait_fired(self, count: int = 1, timeout: float | None = None) -> bool:
+        """Block until at least ``count`` faults fired since the last reset (False on timeout).
+
+        Blocking: from async code call it through ``asyncio.to_thread``.
+        """
+        with self._fired_changed:
+            return self._fired_changed.wait_for(lambda: len(self._fired) >= count, timeout)
+
     def decide(self, method: str, path: str) -> FaultDecision:
         """Consume matching rules for one request and say what to inject."""
         latency = 0.0
@@ -274,5 +283,6 @@ class FaultInjector:
                 else:
                     continue
                 self._fired.append(FiredFault(active.rule.kind.value, method, path))
+                self._fired_changed.notify_all()
             self._rules = [r for r in self._rules if r.remaining is None or r.remaining > 0]
         return FaultDecision(latency, terminal)

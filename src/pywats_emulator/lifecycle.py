@@ -22,13 +22,13 @@ META_SCHEMA = "CREATE TABLE IF NOT EXISTS emulator_meta (key TEXT PRIMARY KEY, v
 
 
 def discover_route_modules(names: Iterable[str] | None = None) -> tuple[ModuleType, ...]:
-    """Import the route modules (all of them, or only ``names``), sorted by name."""
+    """Import the route modules (all, hot paths first, or only ``names`` in that order)."""
     available = sorted(
         info.name
         for info in pkgutil.iter_modules(routes_package.__path__)
         if not info.name.startswith("_")
     )
-    wanted = available if names is None else list(names)
+    wanted = sorted(available, key=_route_priority) if names is None else list(names)
     unknown = sorted(set(wanted) - set(available))
     if unknown:
         raise ConfigurationError(f"unknown emulator route modules: {', '.join(unknown)}")
@@ -39,6 +39,15 @@ def discover_route_modules(names: Iterable[str] | None = None) -> tuple[ModuleTy
             raise ConfigurationError(f"route module {name} defines no routes(state) function")
         modules.append(module)
     return tuple(modules)
+
+
+# The station's hot paths (report submission, ping) are matched first: Starlette tries
+# routes in order, so this saves ~100 regex matches per report.
+_FIRST = ("report", "client")
+
+
+def _route_priority(name: str) -> tuple[int, str]:
+    return (_FIRST.index(name) if name in _FIRST else len(_FIRST), name)
 
 
 def create_schema(store: Store, modules: Iterable[ModuleType]) -> None:

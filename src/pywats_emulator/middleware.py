@@ -53,8 +53,9 @@ class EmulatorMiddleware:
                 return
             scope.setdefault("state", {})["identity"] = identity
         decision = self.state.faults.decide(str(scope["method"]), path)
-        if decision.latency > 0:
-            await asyncio.sleep(decision.latency)
+        if decision.latency > 0 and not await self._pause(decision.latency):
+            await self._cut(scope, send)
+            return
         if decision.terminal is None:
             await self.app(scope, receive, send)
             return
@@ -77,6 +78,14 @@ class EmulatorMiddleware:
             await response(scope, receive, send)
         else:
             await error_response(rule.effective_status, rule.message)(scope, receive, send)
+
+    async def _pause(self, seconds: float) -> bool:
+        """Sleep unless the server starts stopping; True when the full time passed."""
+        try:
+            await asyncio.wait_for(self.state.stopping.wait(), timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
 
     async def _cut(self, scope: Scope, send: Send) -> None:
         """Close the connection without a byte of response."""
@@ -118,13 +127,21 @@ class EmulatorMiddleware:
             body.extend(message.get("body", b""))
             if not message.get("more_body", False):
                 break
+        disconnect = asyncio.ensure_future(receive())
+        stopping = asyncio.ensure_future(self.state.stopping.wait())
         try:
-            message = await asyncio.wait_for(receive(), timeout=rule.effective_delay)
-        except TimeoutError:
-            message = {"type": "http.request"}
-        if message["type"] == "http.disconnect":
-            return
-        await self.app(scope, _replay(bytes(body)), send)
+            done, _ = await asyncio.wait(
+                {disconnect, stopping},
+                timeout=rule.effective_delay,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            disconnect.cancel()
+            stopping.cancel()
+        if stopping in done:
+            await self._cut(scope, send)
+        elif disconnect not in done:
+            await self.app(scope, _replay(bytes(body)), send)
 
 
 def _replay(body: bytes) -> Receive:

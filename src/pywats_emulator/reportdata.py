@@ -110,21 +110,18 @@ def _uur_columns(report: UURReport) -> dict[str, Any]:
     }
 
 
-def _walk(step: Step, path: tuple[str, ...]) -> Iterator[tuple[Step, tuple[str, ...]]]:
-    here = (*path, step.name or "")
-    yield step, here
-    for child in step.children:
-        yield from _walk(child, here)
-
-
 def _failing_step_path(report: UUTReport) -> list[str]:
     """Names from the root to the step that failed the unit (by id, else by flag)."""
-    if report.root is None:
-        return []
+    if report.root is None or report.result == "P":
+        return []  # a passed unit has no failing step; skip walking big trees
     wanted = report.uut.step_id_caused_uut_failure if report.uut else None
-    for step, path in _walk(report.root, ()):
-        if (wanted is not None and step.id == wanted and wanted != 0) or step.caused_uut_failure:
+    pending: list[tuple[Step, tuple[str, ...]]] = [(report.root, ())]
+    while pending:
+        step, parents = pending.pop()
+        path = (*parents, step.name or "")
+        if (wanted and step.id == wanted) or step.caused_uut_failure:
             return list(path)
+        pending.extend((child, path) for child in reversed(step.children))
     return []
 
 

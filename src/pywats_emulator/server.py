@@ -70,6 +70,26 @@ def base_url_of(sock: socket.socket) -> str:
     return f"http://{shown}:{port}"
 
 
+class EmulatorServer(uvicorn.Server):
+    """uvicorn's server, telling the app when shutdown begins so injected waits end at once."""
+
+    def __init__(self, config: uvicorn.Config, state: EmulatorState) -> None:
+        super().__init__(config)
+        self.emulator_state = state
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Wake every injected delay, then shut down as uvicorn does."""
+        self.emulator_state.stopping.set()
+        await super().shutdown(sockets=sockets)
+
+
+def make_server(app: Starlette, host: str, sock: socket.socket, log_level: str) -> EmulatorServer:
+    """The server for ``app`` listening on an already bound ``sock``."""
+    port = sock.getsockname()[1]
+    config = uvicorn_config(app, host, port, sock=sock, log_level=log_level)
+    return EmulatorServer(config, app.state.emulator)
+
+
 class ThreadedServer:
     """Runs the app on a free port in a daemon thread; use as a context manager."""
 
@@ -77,7 +97,7 @@ class ThreadedServer:
         self.app = app
         self._sock = bind_socket(host, port)
         self.base_url = base_url_of(self._sock)
-        self._server = uvicorn.Server(uvicorn_config(app, host, port, sock=self._sock))
+        self._server = make_server(app, host, self._sock, "warning")
         self._thread = threading.Thread(
             target=self._run, name=f"pywats-emulator {self.base_url}", daemon=True
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ class EmulatorState:
 
     ``clock`` returns an aware UTC datetime; tests inject a fixed one. ``extras`` is a free
     slot for route modules that need in-memory state (key it by your domain name).
+    ``stopping`` is set when the server begins to shut down; injected delays end then.
     """
 
     store: Store
@@ -37,6 +39,7 @@ class EmulatorState:
     clock: Clock = utc_now
     connections: ConnectionRegistry = field(default_factory=ConnectionRegistry)
     modules: tuple[ModuleType, ...] = ()
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 import httpx
 import pytest
 
@@ -212,3 +215,17 @@ def test_fault_specs_parse_and_bad_ones_are_configuration_errors() -> None:
         rule_from_mapping({"status": 500})
     with pytest.raises(ConfigurationError, match="bad value"):
         rule_from_mapping({"kind": "error", "count": "many"})
+
+
+@pytest.mark.parametrize("kind", [FaultKind.HANG, FaultKind.LATENCY])
+async def test_stopping_the_server_cancels_hanging_requests(
+    emulator_factory: Callable[..., EmulatorHandle], kind: FaultKind
+) -> None:
+    handle = emulator_factory()
+    handle.faults.set(FaultRule(kind, delay=3600))
+    async with client(handle, timeout=120) as c:
+        pending = asyncio.ensure_future(c.get("/api/App/Version"))
+        assert await asyncio.to_thread(handle.faults.wait_fired, 1, 60)
+        await asyncio.to_thread(handle.stop)
+        with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
+            await pending

@@ -15,6 +15,7 @@ import pytest
 
 from pywats.report import parse_wsjf
 from pywats.report.wsxf import parse_wsxf, to_wsxf
+from pywats_emulator.certificate import pdf_text
 from pywats_emulator.demo import demo_uur, demo_uut
 from pywats_emulator.testing import EmulatorHandle
 
@@ -268,3 +269,24 @@ async def test_header_by_misc_info_and_report_state(http: httpx.AsyncClient) -> 
     state = (await http.get(f"/api/internal/Report/GetReportState/{second['id']}")).json()
     assert state["State"] == "Processed"
     assert state["ReceiveCount"] == 2
+
+
+async def test_certificate_is_a_pdf_naming_the_unit(http: httpx.AsyncClient) -> None:
+    report = demo_uut(12, sn="SN (12)")
+    await submit(http, report)
+    response = await http.get(f"/api/Report/Certificate/{report['id']}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-1.4")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert b"Serial number: SN \\(12\\)" in pdf
+    xref_at = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    assert pdf[xref_at:].startswith(b"xref")
+    missing = await http.get("/api/Report/Certificate/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
+
+
+def test_pdf_text_escapes_and_stays_latin1() -> None:
+    assert pdf_text("a(b)\\c") == "a\\(b\\)\\\\c"
+    assert pdf_text("Ωhm") == "?hm"

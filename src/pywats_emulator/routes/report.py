@@ -17,6 +17,7 @@ from pywats.report import report_from_dict
 from pywats.report.wsxf import to_wsxf
 
 from ..catalog import Catalog
+from ..certificate import certificate_lines, render_pdf
 from ..http import BadRequest, error_response, json_response, query_bool, query_int
 from ..odata import ODataError, compile_filter, compile_orderby
 from ..readback import ReadOptions, ServerFacts, readback
@@ -248,6 +249,15 @@ class ReportRoutes:
                 archive.writestr(f"{key.split(':', 1)[1]}_{name}", data)
         return Response(buffer.getvalue(), media_type="application/zip")
 
+    async def certificate(self, request: Request) -> Response:
+        """``GET /api/Report/Certificate/{id}``: a one-page PDF naming the report."""
+        report_id = request.path_params["id"]
+        row = find_report(self.state.store, report_id)
+        if row is None:
+            return _not_found(report_id)
+        pdf = render_pdf(certificate_lines(header_record(row)))
+        return Response(pdf, media_type="application/pdf")
+
     async def report_state(self, request: Request) -> Response:
         """``GET /api/internal/Report/GetReportState/{id}``: processed synchronously."""
         report_id = request.path_params["id"]
@@ -344,6 +354,7 @@ def routes(state: EmulatorState) -> list[Route]:
               methods=["GET"]),
         Route("/api/report/attachment", handlers.attachment, methods=["GET"]),
         Route("/api/report/attachments/{id}", handlers.attachments_zip, methods=["GET"]),
+        Route("/api/report/certificate/{id}", handlers.certificate, methods=["GET"]),
         Route("/api/internal/report/getreportstate/{id}", handlers.report_state,
               methods=["GET"]),
     ]  # fmt: skip
