@@ -229,6 +229,31 @@ def test_dynamic_yield_query_dimensions_and_filter(
     assert (everything[0]["ppmFpy"], everything[0]["retestCount"]) == (0.0, 0)
 
 
+def test_dynamic_yield_trend_against_the_previous_window(
+    api: httpx.Client, factory: dict[str, str]
+) -> None:
+    # window 03-03..03-05 holds U3 (fail) and M1; the window before it holds U1 and U2
+    window = {"dateFrom": "2026-03-03T00:00:00Z", "dateTo": "2026-03-05T00:00:00Z"}
+    dimensions = "partNumber desc;unitCount;previousUnitCount;fpyTrend;unitCountTrend"
+    rows = post(api, "/api/App/DynamicYield", window | {"dimensions": dimensions})
+    assert rows == [
+        {
+            "partNumber": "PCB-100",
+            "unitCount": 1,
+            "previousUnitCount": 2,
+            "fpyTrend": -50.0,
+            "unitCountTrend": -1,
+        },
+        {
+            "partNumber": "MOD-7",
+            "unitCount": 1,
+            "previousUnitCount": None,
+            "fpyTrend": None,
+            "unitCountTrend": None,
+        },
+    ]
+
+
 def test_dynamic_yield_rejects_bad_input_with_wats_body(
     api: httpx.Client, factory: dict[str, str]
 ) -> None:

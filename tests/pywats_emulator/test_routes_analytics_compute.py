@@ -19,6 +19,7 @@ from pywats_emulator.routes._analytics_filter import (
     parse_filter,
     period_label,
     period_start,
+    previous_period,
     record_matches,
     shift_periods,
     status_letter,
@@ -44,6 +45,7 @@ from pywats_emulator.routes._analytics_steps import (
 from pywats_emulator.routes._analytics_yield import (
     compute_unit_yield,
     parse_dimensions,
+    trend_kpis,
     yield_list,
     yield_table,
 )
@@ -481,3 +483,30 @@ def test_record_from_row_falls_back_to_the_body_for_missing_columns() -> None:
     unreadable = record_from_row({"id": "x", "type": "T", "process_code": 10, "body": "{oops"})
     assert unreadable.body == {}
     assert unreadable.process_name == "10"
+
+
+def test_previous_period_and_trend_columns() -> None:
+    window = WatsFilter(
+        date_from=datetime(2026, 3, 3, tzinfo=UTC), date_to=datetime(2026, 3, 5, tzinfo=UTC)
+    )
+    earlier = previous_period(window, NOW)
+    assert earlier is not None
+    assert (earlier.date_from, earlier.date_to) == (
+        datetime(2026, 3, 1, tzinfo=UTC),
+        datetime(2026, 3, 3, tzinfo=UTC),
+    )
+    assert previous_period(WatsFilter(), NOW) is None
+    now_records = [uut("A", "F", "2026-03-03T08:00:00Z"), uut("B", "P", "2026-03-04T08:00:00Z")]
+    before = [uut("C", "P", "2026-03-01T08:00:00Z"), uut("D", "P", "2026-03-02T08:00:00Z")]
+    columns = parse_dimensions("partNumber;unitCount;previousUnitCount;fpyTrend;unitCountTrend")
+    (row,) = yield_table(now_records, columns, CATALOG, None, before)
+    assert row == {
+        "partNumber": "PCB-1",
+        "unitCount": 2,
+        "previousUnitCount": 2,
+        "fpyTrend": -50.0,
+        "unitCountTrend": 0,
+    }
+    (alone,) = yield_table(now_records, columns, CATALOG, None)
+    assert (alone["previousUnitCount"], alone["fpyTrend"]) == (None, None)
+    assert trend_kpis({"fpy": 80.0}, {"fpy": 60.0})["fpyTrend"] == 20.0

@@ -83,7 +83,10 @@ class WatsFilter(ApiModel):
 
 
 class YieldRow(ApiModel):
-    """One yield row: the requested dimensions plus yield KPIs (percentages 0–100)."""
+    """One yield row: the requested dimensions plus yield KPIs (percentages 0–100).
+
+    ``*_trend`` = this period's value minus the previous equally long period's value.
+    """
 
     part_number: str | None = None
     revision: str | None = None
@@ -121,6 +124,14 @@ class YieldRow(ApiModel):
     ppm_tpy: float | None = None
     ppm_lpy: float | None = None
     ppm_test_yield: float | None = None
+    previous_unit_count: int | None = None
+    previous_test_report_count: int | None = None
+    unit_count_trend: int | None = None
+    fpy_trend: float | None = None
+    spy_trend: float | None = None
+    tpy_trend: float | None = None
+    lpy_trend: float | None = None
+    test_yield_trend: float | None = None
 
 
 class RepairStatistics(ApiModel):

@@ -14,6 +14,7 @@ from pywats_emulator.routes._analytics_filter import (
     Catalog,
     WatsFilter,
     parse_filter,
+    previous_period,
     record_matches,
 )
 from pywats_emulator.routes._analytics_records import ReportRecord, record_from_row
@@ -58,6 +59,11 @@ class AnalyticsData:
         """Stored reports that pass ``wats_filter``."""
         catalog, now = self.catalog(), self._state.clock()
         return [r for r in self.all_records() if record_matches(r, wats_filter, catalog, now)]
+
+    def previous_period(self, wats_filter: WatsFilter) -> list[ReportRecord]:
+        """Reports of the window just before the filter's (none when it has no window)."""
+        earlier = previous_period(wats_filter, self._state.clock())
+        return [] if earlier is None else self.matching(earlier)
 
     def days_window(self, days: int) -> WatsFilter:
         """A filter for the last ``days`` days up to the emulator clock's now."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -337,3 +337,15 @@ def _grouping_fields_match(record: ReportRecord, wats_filter: WatsFilter, catalo
     return wats_filter.asset_name is None or any(
         matches_any(wats_filter.asset_name, str(a.get("assetName") or "")) for a in assets
     )
+
+
+def previous_period(wats_filter: WatsFilter, now: datetime) -> WatsFilter | None:
+    """The same filter over the equally long window just before it (``None``: no window).
+
+    Used for the previous-period and trend columns of DynamicYield.
+    """
+    start, end = date_window(wats_filter, now)
+    if start is None:
+        return None
+    span = (end or now) - start
+    return replace(wats_filter, date_from=start - span, date_to=start, period_count=None)

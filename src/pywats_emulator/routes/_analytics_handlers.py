@@ -32,7 +32,13 @@ from pywats_emulator.routes._analytics_steps import (
     step_analysis_rows,
     top_failed_rows,
 )
-from pywats_emulator.routes._analytics_yield import parse_dimensions, yield_list, yield_table
+from pywats_emulator.routes._analytics_yield import (
+    TREND_KPIS,
+    ColumnSpec,
+    parse_dimensions,
+    yield_list,
+    yield_table,
+)
 
 DEFAULT_YIELD_DIMENSIONS = "unitCount desc;partNumber;testOperation"
 DEFAULT_DYNAMIC_TOP = 10
@@ -82,6 +88,10 @@ def _limit(rows: list[Any], count: int | None, default: int | None = None) -> li
     return rows if count is None or count <= 0 else rows[:count]
 
 
+def _names_trends(columns: list[ColumnSpec]) -> bool:
+    return any(column.name in TREND_KPIS for column in columns)
+
+
 def _requires_product_and_operation(wats_filter: WatsFilter) -> None:
     if wats_filter.part_number is None or wats_filter.test_operation is None:
         raise FilterError("partNumber and testOperation are required in the filter.")
@@ -123,7 +133,9 @@ class AnalyticsHandlers:
         text = request.query_params.get("dimensions") or wats_filter.dimensions
         columns = parse_dimensions(text or DEFAULT_YIELD_DIMENSIONS)
         records = self._data.matching(wats_filter)
-        rows = yield_table(records, columns, self._data.catalog(), wats_filter.date_grouping)
+        previous = self._data.previous_period(wats_filter) if _names_trends(columns) else []
+        catalog = self._data.catalog()
+        rows = yield_table(records, columns, catalog, wats_filter.date_grouping, previous)
         if wats_filter.min_count is not None:
             rows = [r for r in rows if r.get("unitCount", 0) >= wats_filter.min_count]
         return json_response(_limit(rows, wats_filter.top_count, DEFAULT_DYNAMIC_TOP))

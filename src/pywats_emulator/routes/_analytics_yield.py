@@ -57,6 +57,26 @@ YIELD_KPIS = (
     "ppmTestYield",
 )
 
+TRENDED_KPIS = (
+    "unitCount",
+    "testReportCount",
+    "fpy",
+    "spy",
+    "tpy",
+    "lpy",
+    "testYield",
+    "ppmFpy",
+    "ppmSpy",
+    "ppmTpy",
+    "ppmLpy",
+    "ppmTestYield",
+)
+TREND_KPIS = (
+    "previousUnitCount",
+    "previousTestReportCount",
+    *(f"{name}Trend" for name in TRENDED_KPIS),
+)
+
 DimensionGetter = Callable[[ReportRecord, Catalog, int], Any]
 
 
@@ -110,7 +130,7 @@ class ColumnSpec:
 def parse_dimensions(
     text: str | None,
     dimensions: Sequence[str] = tuple(YIELD_DIMENSIONS),
-    kpis: Sequence[str] = YIELD_KPIS,
+    kpis: Sequence[str] = YIELD_KPIS + TREND_KPIS,
 ) -> list[ColumnSpec]:
     """Parse ``"unitCount desc;partNumber;period"`` into column specs (names canonicalised)."""
     by_dimension = {name.lower(): name for name in dimensions}
@@ -223,30 +243,56 @@ def yield_kpis(stats: UnitYield) -> dict[str, Any]:
     }
 
 
+def _group_by(
+    records: Iterable[ReportRecord], names: Sequence[str], catalog: Catalog, grouping: int
+) -> dict[tuple[Any, ...], list[ReportRecord]]:
+    groups: dict[tuple[Any, ...], list[ReportRecord]] = defaultdict(list)
+    for record in records:
+        if record.is_uut:
+            key = tuple(YIELD_DIMENSIONS[name](record, catalog, grouping) for name in names)
+            groups[key].append(record)
+    return groups
+
+
+def trend_kpis(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Previous-period counts and ``<kpi>Trend`` = current − previous (``None`` if unknown)."""
+    before = previous or {}
+    trends: dict[str, Any] = {
+        "previousUnitCount": before.get("unitCount"),
+        "previousTestReportCount": before.get("testReportCount"),
+    }
+    for name in TRENDED_KPIS:
+        now, then = current.get(name), before.get(name)
+        trends[f"{name}Trend"] = None if now is None or then is None else now - then
+    return trends
+
+
 def yield_table(
     records: Iterable[ReportRecord],
     columns: Sequence[ColumnSpec],
     catalog: Catalog,
     date_grouping: int | None,
+    previous: Iterable[ReportRecord] = (),
 ) -> list[dict[str, Any]]:
     """Group UUT ``records`` by the dimension columns and compute the KPI columns per group.
 
-    Rows carry the requested dimensions and KPIs (all KPIs when none is requested) and are
-    sorted by the columns that name ``asc``/``desc``, in the order given.
+    Rows carry the requested dimensions and KPIs (every plain KPI when none is requested;
+    previous/trend columns only when named, computed against the groups of ``previous``) and
+    are sorted by the columns that name ``asc``/``desc``, in the order given.
     """
     grouping = date_grouping if date_grouping not in (None, NO_GROUPING) else 4
     dimension_names = [c.name for c in columns if not c.is_kpi]
     kpi_names = [c.name for c in columns if c.is_kpi] or list(YIELD_KPIS)
-    groups: dict[tuple[Any, ...], list[ReportRecord]] = defaultdict(list)
-    for record in records:
-        if record.is_uut:
-            key = tuple(
-                YIELD_DIMENSIONS[name](record, catalog, grouping) for name in dimension_names
-            )
-            groups[key].append(record)
+    wants_trends = any(name in TREND_KPIS for name in kpi_names)
+    before = {
+        key: yield_kpis(compute_unit_yield(members))
+        for key, members in _group_by(previous, dimension_names, catalog, grouping).items()
+    }
     rows = []
-    for key, members in groups.items():
+    for key, members in _group_by(records, dimension_names, catalog, grouping).items():
         kpis = yield_kpis(compute_unit_yield(members))
+        if wants_trends:
+            kpis |= trend_kpis(kpis, before.get(key))
         row: dict[str, Any] = dict(zip(dimension_names, key, strict=True))
         row.update({name: kpis[name] for name in kpi_names})
         rows.append(row)

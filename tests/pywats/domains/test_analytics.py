@@ -164,6 +164,20 @@ async def test_get_yield_by_station_and_day(wats: AsyncWATS, ids: dict[str, str]
     assert sorted((r.part_number, r.unit_count) for r in since) == [("MOD-7", 1), ("PCB-100", 1)]
 
 
+async def test_get_yield_trend_columns(wats: AsyncWATS, ids: dict[str, str]) -> None:
+    window = WatsFilter(part_number="PCB-100", date_from=at(3, 0), date_to=at(5, 0))
+    (row,) = await wats.analytics.get_yield(
+        window, dimensions="partNumber;fpy;previousUnitCount;fpyTrend;unitCountTrend"
+    )
+    # 03-03..03-05: U3 failed (fpy 0); 03-01..03-03: U1 passed, U2 failed first (fpy 50)
+    assert (row.fpy, row.previous_unit_count, row.fpy_trend, row.unit_count_trend) == (
+        0.0,
+        2,
+        -50.0,
+        -1,
+    )
+
+
 async def test_yield_errors_map_to_bad_request(wats: AsyncWATS, ids: dict[str, str]) -> None:
     with pytest.raises(BadRequestError, match="colour"):
         await wats.analytics.get_yield(dimensions="colour")
