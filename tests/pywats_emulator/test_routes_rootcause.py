@@ -193,6 +193,11 @@ def test_attachments_round_trip(api: httpx.Client) -> None:
     )
     assert 'filename="x.png"' in renamed.headers["content-disposition"]
     assert api.get("/api/RootCause/Attachment", params={"attachmentId": "nope"}).status_code == 404
+    odd = _upload(api, 'måling "1".txt', b"x")
+    odd_download = api.get("/api/RootCause/Attachment", params={"attachmentId": odd})
+    assert odd_download.headers["content-disposition"] == (
+        "attachment; filename=\"m_ling _1_.txt\"; filename*=UTF-8''m%C3%A5ling%20%221%22.txt"
+    )
     empty = api.post(
         "/api/RootCause/Attachment",
         content=b"",

@@ -76,8 +76,11 @@ def multipart_body(
     """A one-part ``multipart/form-data`` body and its Content-Type header.
 
     Built by hand because the HTTP core sends raw ``content``; the boundary is random so it
-    cannot occur in typical payloads, and quotes in the file name are escaped.
+    cannot occur in typical payloads; quotes in the file name are escaped and line breaks
+    (which would inject part headers) are refused.
     """
+    if any(c in file_name for c in "\r\n\0"):
+        raise InvalidArgumentError("file_name must not contain line breaks or NUL")
     boundary = f"pywats-{uuid.uuid4().hex}"
     safe_name = file_name.replace("\\", "\\\\").replace('"', '\\"')
     head = (

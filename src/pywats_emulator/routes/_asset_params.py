@@ -11,6 +11,7 @@ import json
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -127,6 +128,17 @@ def caller_name(request: Request) -> str:
         return pair[0]
     identity = request.scope.get("state", {}).get("identity")
     return str(getattr(identity, "name", "api"))
+
+
+def attachment_disposition(file_name: str) -> str:
+    """A ``Content-Disposition: attachment`` value safe for any file name.
+
+    Header values must be latin-1 without line breaks, so the plain ``filename`` gets an ASCII
+    stand-in and the real name travels percent-encoded in ``filename*`` (RFC 6266).
+    """
+    ascii_name = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in file_name)
+    encoded = quote(file_name, safe="")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}"
 
 
 def load_body(text: str) -> dict[str, Any]:

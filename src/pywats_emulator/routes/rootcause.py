@@ -17,6 +17,7 @@ from starlette.routing import Route
 from pywats_emulator.http import json_response, read_json
 from pywats_emulator.routes._asset_params import (
     answer_errors,
+    attachment_disposition,
     bad_input,
     caller_name,
     check_tags,
@@ -289,7 +290,7 @@ class RootCauseRoutes:
         return Response(
             bytes(row["content"]),
             media_type=row["content_type"],
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={"Content-Disposition": attachment_disposition(str(name))},
         )
 
 

@@ -19,6 +19,7 @@ from pywats_emulator.http import json_response, read_json
 from pywats_emulator.routes._asset_params import (
     RouteFailure,
     answer_errors,
+    attachment_disposition,
     bad_input,
     bool_param,
     caller_name,
@@ -260,11 +261,10 @@ class SoftwareRoutes:
         row = self.db.file(file_id)
         if row is None:
             raise missing(f"Package file '{file_id}' was not found.")
-        disposition = f'attachment; filename="{row["name"]}"'
         return Response(
             bytes(row["content"]),
             media_type="application/octet-stream",
-            headers={"Content-Disposition": disposition},
+            headers={"Content-Disposition": attachment_disposition(str(row["name"]))},
         )
 
 

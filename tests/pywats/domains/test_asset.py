@@ -52,6 +52,8 @@ def test_parse_helpers_and_multipart() -> None:
     assert body.startswith(f"--{boundary}\r\n".encode())
     assert b'filename="a\\"b.zip"' in body
     assert body.endswith(f"\r\n--{boundary}--\r\n".encode())
+    with pytest.raises(InvalidArgumentError):
+        multipart_body("file", "a\r\nX-Evil: 1", b"", "text/plain")
 
 
 async def test_query_assets_with_odata(asset: AsyncAssetDomain) -> None:
