@@ -378,6 +378,10 @@ def render() -> dict[Path, str]:
     return {path: tidy(text, path) for path, text in files.items()}
 
 
+def display_name(path: Path) -> str:
+    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.as_posix()
+
+
 def existing_files() -> set[Path]:
     return set(OUT.rglob("*.py")) if OUT.is_dir() else set()
 
@@ -390,7 +394,7 @@ def stale(files: dict[Path, str]) -> list[str]:
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
         new = files.get(path, "")
         if old != new:
-            name = path.relative_to(REPO).as_posix()
+            name = display_name(path)
             diffs.append(
                 "".join(
                     difflib.unified_diff(

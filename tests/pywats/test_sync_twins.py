@@ -59,15 +59,24 @@ def load_generator(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     return module
 
 
-def test_check_mode_reports_a_stale_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An edited twin (or a changed async source) makes --check report a diff."""
+def test_check_mode_reports_a_stale_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Twins written to a scratch folder; editing one makes the stale check report it."""
     module = load_generator(monkeypatch)
-    files = module.render()
-    victim = next(p for p in files if p.name == "report.py")
-    files[victim] = files[victim].replace("def submit(", "def submit_renamed(")
+    scratch = tmp_path / "_sync"
+    files = {scratch / path.relative_to(module.OUT): text for path, text in module.render().items()}
+    monkeypatch.setattr(module, "OUT", scratch)
+    monkeypatch.setattr(module, "OUT_DOMAINS", scratch / "domains")
+    module.write(files)
+    assert module.stale(files) == []
+    victim = scratch / "domains" / "report.py"
+    victim.write_text(files[victim].replace("def submit(", "def submit_renamed("))
+    (scratch / "domains" / "leftover.py").write_text("# stale\n")
     diffs = module.stale(files)
-    assert len(diffs) == 1
-    assert "submit_renamed" in diffs[0]
+    assert len(diffs) == 2
+    assert any("submit_renamed" in diff for diff in diffs)
+    assert any("leftover.py" in diff for diff in diffs)
+    module.write(files)
+    assert module.stale(files) == []
 
 
 def public_coroutines(obj: object) -> dict[str, Any]:

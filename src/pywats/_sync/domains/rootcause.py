@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from pywats._core.loop_thread import LoopThread
-from pywats.domains.rootcause import AsyncRootCauseDomain
+from pywats.domains.rootcause import AsyncRootCauseDomain, TicketId
+from pywats.models.rootcause import ALL_TICKET_STATUSES, Ticket, TicketStatus, TicketView
 
 
 class RootCauseDomain:
-    """Async access to the WATS root-cause ticket endpoints."""
+    """Async access to the WATS RootCause ticket endpoints."""
 
     def __init__(self, async_domain: AsyncRootCauseDomain, loop: LoopThread) -> None:
         self._async = async_domain
@@ -16,3 +17,54 @@ class RootCauseDomain:
 
     def __repr__(self) -> str:
         return "RootCauseDomain(" + repr(self._async) + ")"
+
+    def get_ticket(self, ticket_id: TicketId) -> Ticket:
+        """One ticket with its history (``GET /api/RootCause/Ticket?ticketId=``)."""
+        return self._loop.run(self._async.get_ticket(ticket_id))
+
+    def create_ticket(self, ticket: Ticket) -> Ticket:
+        """Create a ticket (``POST /api/RootCause/Ticket``); the caller becomes its owner.
+
+        ``ticket.update`` (optional) becomes the first history entry. An unassigned ticket
+        must stay Open.
+        """
+        return self._loop.run(self._async.create_ticket(ticket))
+
+    def update_ticket(self, ticket: Ticket) -> Ticket:
+        """Change a ticket's status, assignee, priority… and append ``ticket.update``.
+
+        Calls ``PUT /api/RootCause/Ticket``; ``ticket.ticket_id`` names the ticket.
+        """
+        return self._loop.run(self._async.update_ticket(ticket))
+
+    def get_tickets(
+        self,
+        status: TicketStatus = ALL_TICKET_STATUSES,
+        view: TicketView = TicketView.ALL,
+        search_string: str | None = None,
+    ) -> list[Ticket]:
+        """Tickets with any of the ``status`` flags, as ``view`` shows them to the caller.
+
+        Calls ``GET /api/RootCause/Tickets``; ``search_string`` narrows by subject text.
+        """
+        return self._loop.run(self._async.get_tickets(status, view, search_string))
+
+    def archive_tickets(self, ticket_ids: list[TicketId]) -> Ticket | None:
+        """Archive solved tickets (``POST /api/RootCause/ArchiveTickets``).
+
+        Returns the ticket object the server answers with (the last one archived), if any.
+        """
+        return self._loop.run(self._async.archive_tickets(ticket_ids))
+
+    def upload_attachment(
+        self, data: bytes, file_name: str, content_type: str = "application/octet-stream"
+    ) -> str:
+        """Upload a file for a ticket update; returns its attachment id.
+
+        Calls ``POST /api/RootCause/Attachment`` (multipart form field ``file``).
+        """
+        return self._loop.run(self._async.upload_attachment(data, file_name, content_type))
+
+    def download_attachment(self, attachment_id: TicketId, file_name: str | None = None) -> bytes:
+        """A ticket attachment's bytes (``GET /api/RootCause/Attachment``)."""
+        return self._loop.run(self._async.download_attachment(attachment_id, file_name))

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from pywats._core.loop_thread import LoopThread
-from pywats.domains.scim import AsyncScimDomain
+from pywats.domains.scim import AsyncScimDomain, UserId
+from pywats.models.scim import ScimListResponse, ScimPatchOperation, ScimToken, ScimUser
 
 
 class ScimDomain:
@@ -16,3 +17,50 @@ class ScimDomain:
 
     def __repr__(self) -> str:
         return "ScimDomain(" + repr(self._async) + ")"
+
+    def create_token(self, duration_days: int | None = None) -> ScimToken:
+        """A provisioning JWT for Azure AD, valid ``duration_days`` (server default 90).
+
+        Calls ``GET /api/SCIM/v2/Token``.
+        """
+        return self._loop.run(self._async.create_token(duration_days))
+
+    def get_users(
+        self,
+        scim_filter: str | None = None,
+        start_index: int | None = None,
+        count: int | None = None,
+    ) -> ScimListResponse:
+        """One page of users (``GET /api/SCIM/v2/Users``).
+
+        ``scim_filter`` is a SCIM filter (see :func:`scim_eq`); ``start_index`` is 1-based.
+        """
+        return self._loop.run(self._async.get_users(scim_filter, start_index, count))
+
+    def get_all_users(self, scim_filter: str | None = None, page_size: int = 100) -> list[ScimUser]:
+        """Every user matching ``scim_filter``, page by page (``GET /api/SCIM/v2/Users``)."""
+        return self._loop.run(self._async.get_all_users(scim_filter, page_size))
+
+    def create_user(self, user: ScimUser) -> ScimUser:
+        """Create a user (``POST /api/SCIM/v2/Users``); the server assigns the id."""
+        return self._loop.run(self._async.create_user(user))
+
+    def get_user(self, user_id: UserId) -> ScimUser:
+        """One user by id (``GET /api/SCIM/v2/Users/{id}``)."""
+        return self._loop.run(self._async.get_user(user_id))
+
+    def get_user_by_name(self, user_name: str) -> ScimUser:
+        """One user by user name (``GET /api/SCIM/v2/Users/userName={userName}``)."""
+        return self._loop.run(self._async.get_user_by_name(user_name))
+
+    def patch_user(self, user_id: UserId, operations: list[ScimPatchOperation]) -> ScimUser:
+        """Replace attributes of a user (``PATCH /api/SCIM/v2/Users/{id}``, PatchOp).
+
+        Paths: fullName, familyName, givenName, roles, email, active, levels, productGroups
+        (levels and productGroups are ';'-separated and added to the existing ones).
+        """
+        return self._loop.run(self._async.patch_user(user_id, operations))
+
+    def delete_user(self, user_id: UserId) -> None:
+        """Delete a user (``DELETE /api/SCIM/v2/Users/{id}``)."""
+        return self._loop.run(self._async.delete_user(user_id))

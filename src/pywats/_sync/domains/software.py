@@ -114,6 +114,26 @@ class SoftwareDomain:
         """
         return self._loop.run(self._async.download_file(package_file_id))
 
+    def get_available_packages(self, installed: list[PackageId]) -> list[Package]:
+        """Internal: newer Released versions of the installed packages.
+
+        Calls ``GET /api/internal/Software/GetAvailablePackages`` (``installedPackages`` is a
+        comma-separated id list); a station's updater uses it to find what to install.
+        """
+        return self._loop.run(self._async.get_available_packages(installed))
+
+    def get_revoked_packages(
+        self, installed: list[PackageId], *, include_revoked_only: bool = False
+    ) -> list[str]:
+        """Internal: which installed package ids were revoked (and should be removed).
+
+        Calls ``GET /api/internal/Software/GetRevokedPackages``. Without
+        ``include_revoked_only`` the answer also names ids the server no longer knows.
+        """
+        return self._loop.run(
+            self._async.get_revoked_packages(installed, include_revoked_only=include_revoked_only)
+        )
+
     def download_package_zip(self, package_id: PackageId) -> bytes:
         """Internal: every file of a package, zipped by folder.
 
