@@ -60,6 +60,10 @@ class FilterError(Exception):
     """The filter body or a query parameter is invalid (answered with HTTP 400)."""
 
 
+class UnknownEntityError(Exception):
+    """A product group, level or user named by the request does not exist (HTTP 404)."""
+
+
 @dataclass(frozen=True)
 class WatsFilter:
     """A parsed ``PublicWatsFilter``; ``None`` means "not given"."""
@@ -117,18 +121,18 @@ class Catalog:
         return ""
 
     def product_group_name(self, group_id: int) -> str:
-        """Name of product group ``group_id``; raises ``LookupError`` when unknown."""
+        """Name of product group ``group_id``; raises :class:`UnknownEntityError` when unknown."""
         for known_id, name, _ in self.product_groups:
             if known_id == group_id:
                 return name
-        raise LookupError(f"Product group {group_id} not found")
+        raise UnknownEntityError(f"Product group {group_id} not found.")
 
     def level_name(self, level_id: int) -> str:
-        """Name of level ``level_id``; raises ``LookupError`` when unknown."""
+        """Name of level ``level_id``; raises :class:`UnknownEntityError` when unknown."""
         for known_id, name, _ in self.levels:
             if known_id == level_id:
                 return name
-        raise LookupError(f"Level {level_id} not found")
+        raise UnknownEntityError(f"Level {level_id} not found.")
 
 
 def parse_filter(body: Any) -> WatsFilter:

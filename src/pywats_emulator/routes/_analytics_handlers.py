@@ -10,7 +10,12 @@ from starlette.responses import Response
 
 from pywats_emulator.http import json_response, query_bool, query_int
 from pywats_emulator.routes._analytics_data import AnalyticsData, read_filter
-from pywats_emulator.routes._analytics_filter import FilterError, WatsFilter, parse_filter
+from pywats_emulator.routes._analytics_filter import (
+    FilterError,
+    UnknownEntityError,
+    WatsFilter,
+    parse_filter,
+)
 from pywats_emulator.routes._analytics_records import ReportRecord
 from pywats_emulator.routes._analytics_repair import (
     DEFAULT_REPAIR_DIMENSIONS,
@@ -327,5 +332,5 @@ class AnalyticsHandlers:
             raise FilterError("The query parameter 'UserName' is required.")
         settings = self._data.user_settings(user_name)
         if settings is None:
-            raise LookupError(f"User '{user_name}' not found.")
+            raise UnknownEntityError(f"User '{user_name}' not found.")
         return json_response(settings)

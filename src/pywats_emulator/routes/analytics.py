@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from pywats_emulator.http import error_response
 from pywats_emulator.routes._analytics_data import AnalyticsData
-from pywats_emulator.routes._analytics_filter import FilterError
+from pywats_emulator.routes._analytics_filter import FilterError, UnknownEntityError
 from pywats_emulator.routes._analytics_handlers import AnalyticsHandlers
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
@@ -99,8 +99,8 @@ def _guarded(handler: Handler) -> Handler:
             return await handler(request)
         except FilterError as exc:
             return error_response(400, str(exc))
-        except LookupError as exc:
-            return error_response(404, str(exc.args[0]) if exc.args else "Not found.")
+        except UnknownEntityError as exc:
+            return error_response(404, str(exc))
 
     return endpoint
 

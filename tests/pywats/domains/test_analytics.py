@@ -19,6 +19,7 @@ from pywats.client import WATS, AsyncWATS
 from pywats.domains._analytics_support import normalise_measurement_paths, parse_rows
 from pywats.domains.analytics import measurement_path
 from pywats.exceptions import (
+    AuthenticationError,
     BadRequestError,
     InvalidArgumentError,
     NotFoundError,
@@ -331,6 +332,12 @@ async def test_report_headers(wats: AsyncWATS, ids: dict[str, str]) -> None:
     assert [h.serial_number for h in modules] == ["M1"]
     with pytest.raises(NotFoundError):
         await wats.analytics.get_uut_reports(level_id=99)
+
+
+async def test_wrong_token_raises_authentication_error(emulator: EmulatorHandle) -> None:
+    async with AsyncWATS(base_url=emulator.base_url, token="d3Jvbmc6dG9rZW4=", retries=0) as bad:
+        with pytest.raises(AuthenticationError):
+            await bad.analytics.get_levels()
 
 
 def test_measurement_path_helpers() -> None:
