@@ -177,6 +177,13 @@ async def test_attachments_single_and_zip(wats: AsyncWATS) -> None:
         await wats.report.get_attachment(id_of(report))
 
 
+async def test_certificate_is_a_pdf(wats: AsyncWATS) -> None:
+    report = build_report("SN-CERT")
+    await wats.report.submit(report)
+    pdf = await wats.report.get_certificate(id_of(report))
+    assert pdf.startswith(b"%PDF")
+
+
 async def test_processing_state_internal(wats: AsyncWATS) -> None:
     report = build_report("SN-STATE")
     await wats.report.submit(report)
@@ -202,7 +209,7 @@ def mock_wats(handler: httpx.MockTransport) -> AsyncWATS:
 
 
 async def test_certificate_and_exports_via_mock_transport() -> None:
-    """The emulator has no certificate/export endpoints; check the wire calls instead."""
+    """The emulator has no export endpoints; check the wire calls instead."""
     seen: list[httpx.Request] = []
     report_id = uuid.uuid4()
 
