@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats.client import AsyncWATS
+from pywats.client import WATS, AsyncWATS
 from pywats.domains.rootcause import AsyncRootCauseDomain
 from pywats.exceptions import BadRequestError, InvalidArgumentError, NotFoundError
 from pywats.models.asset import Setting
@@ -121,3 +121,10 @@ async def test_archive_tickets(rootcause: AsyncRootCauseDomain) -> None:
         await rootcause.archive_tickets([OPEN_ID])
     with pytest.raises(InvalidArgumentError):
         await rootcause.archive_tickets([])
+
+
+def test_sync_twin_creates_and_lists(emulator: EmulatorHandle) -> None:
+    with WATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        created = wats.rootcause.create_ticket(Ticket(subject="From a station"))
+        mine = wats.rootcause.get_tickets(TicketStatus.OPEN, TicketView.FOLLOWING)
+    assert [t.ticket_id for t in mine] == [created.ticket_id]

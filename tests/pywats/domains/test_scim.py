@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pywats.client import AsyncWATS
+from pywats.client import WATS, AsyncWATS
 from pywats.domains.scim import AsyncScimDomain, scim_eq
 from pywats.exceptions import BadRequestError, ConflictError, InvalidArgumentError, NotFoundError
 from pywats.models.scim import ScimEmail, ScimName, ScimPatchOperation, ScimUser
@@ -98,3 +98,9 @@ async def test_scim_argument_and_not_found_errors(scim: AsyncScimDomain) -> None
         await scim.patch_user(scim_seed_id(ANN), [ScimPatchOperation(path="userName", value="x")])
     with pytest.raises(InvalidArgumentError):
         await scim.get_user("")
+
+
+def test_sync_twin_finds_user_by_name(emulator: EmulatorHandle) -> None:
+    with WATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        user = wats.scim.get_user_by_name(ANN)
+    assert (user.id, user.display_name) == (scim_seed_id(ANN), "Ann Operator")
