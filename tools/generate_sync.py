@@ -194,7 +194,10 @@ def sync_domain_module(path: Path) -> tuple[str, list[str]] | None:
 
 def sync_domain_class(cls: ast.ClassDef, methods: list[ast.AsyncFunctionDef]) -> str:
     sync_name = cls.name.removeprefix("Async")
-    doc = ast.get_docstring(cls, clean=False) or f"Sync twin of {cls.name}."
+    doc = f"Blocking twin of :class:`{cls.name}` (generated)."
+    source_doc = ast.get_docstring(cls, clean=True)
+    if source_doc:
+        doc += "\n\n    " + source_doc.replace("\n", "\n    ") + "\n    "
     lines = [
         f"class {sync_name}:",
         indent(docstring_literal(doc)),

@@ -21,7 +21,7 @@ from pywats.exceptions import (
     UnexpectedResponseError,
 )
 from pywats.models.report import HeaderQuery, InsertReportResult, field
-from pywats.report import UUTBuilder, UUTReport, to_wsjf
+from pywats.report import UURReport, UUTBuilder, UUTReport, parse_wsjf, to_wsjf
 from pywats.report.wsxf import to_wsxf
 from pywats_emulator.testing import EmulatorHandle
 
@@ -93,6 +93,15 @@ async def test_submit_real_exports_as_is(wats: AsyncWATS, exports_dir: Path, nam
     assert str(result.id) == json.loads(wsjf)["id"]
     stored = await wats.report.get(result.id)
     assert stored.sn == json.loads(wsjf)["sn"]
+
+
+async def test_submit_and_read_back_a_repair_model(wats: AsyncWATS, exports_dir: Path) -> None:
+    repair = parse_wsjf((exports_dir / "uur_example.json").read_bytes())
+    assert isinstance(repair, UURReport)
+    result = await wats.report.submit(repair)
+    stored = await wats.report.get(result.id)
+    assert isinstance(stored, UURReport)
+    assert (stored.sn, stored.pn) == (repair.sn, repair.pn)
 
 
 async def test_submit_wsxf_document(wats: AsyncWATS, emulator: EmulatorHandle) -> None:

@@ -26,7 +26,10 @@ from pywats.models.report import ReportHeader
 
 
 class AnalyticsDomain:
-    """Statistics computed by WATS over stored reports (``/api/App/...`` endpoints)."""
+    """Blocking twin of :class:`AsyncAnalyticsDomain` (generated).
+
+    Statistics computed by WATS over stored reports (``/api/App/...`` endpoints).
+    """
 
     def __init__(self, async_domain: AsyncAnalyticsDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -12,7 +12,10 @@ from pywats.models.asset import Asset, AssetLog, AssetState, AssetStatus, AssetT
 
 
 class AssetDomain:
-    """Async access to the WATS asset endpoints."""
+    """Blocking twin of :class:`AsyncAssetDomain` (generated).
+
+    Async access to the WATS asset endpoints.
+    """
 
     def __init__(self, async_domain: AsyncAssetDomain, loop: LoopThread) -> None:
         self._async = async_domain

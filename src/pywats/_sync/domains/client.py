@@ -11,7 +11,10 @@ from pywats.models.client import ClientInfo, ClientSettings, ModuleVersion, Ping
 
 
 class ClientDomain:
-    """The calling station's own endpoints: ``wats.client``."""
+    """Blocking twin of :class:`AsyncClientDomain` (generated).
+
+    The calling station's own endpoints: ``wats.client``.
+    """
 
     def __init__(self, async_domain: AsyncClientDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -11,7 +11,10 @@ from pywats.models.process import Process, ProcessDetail, RepairType
 
 
 class ProcessDomain:
-    """Async access to the WATS process endpoints (public list and internal details)."""
+    """Blocking twin of :class:`AsyncProcessDomain` (generated).
+
+    Async access to the WATS process endpoints (public list and internal details).
+    """
 
     def __init__(self, async_domain: AsyncProcessDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -21,7 +21,10 @@ from pywats.models.product import (
 
 
 class ProductDomain:
-    """Async access to the WATS product endpoints (``/api/Product...``)."""
+    """Blocking twin of :class:`AsyncProductDomain` (generated).
+
+    Async access to the WATS product endpoints (``/api/Product...``).
+    """
 
     def __init__(self, async_domain: AsyncProductDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -26,7 +26,10 @@ from pywats.models.production import (
 
 
 class ProductionDomain:
-    """Async access to the WATS production endpoints (``/api/Production/...`` and friends)."""
+    """Blocking twin of :class:`AsyncProductionDomain` (generated).
+
+    Async access to the WATS production endpoints (``/api/Production/...`` and friends).
+    """
 
     def __init__(self, async_domain: AsyncProductionDomain, loop: LoopThread) -> None:
         self._async = async_domain

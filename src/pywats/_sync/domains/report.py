@@ -20,7 +20,10 @@ from pywats.report import UURReport, UUTReport
 
 
 class ReportDomain:
-    """Test (UUT) and repair (UUR) reports: ``wats.report``."""
+    """Blocking twin of :class:`AsyncReportDomain` (generated).
+
+    Test (UUT) and repair (UUR) reports: ``wats.report``.
+    """
 
     def __init__(self, async_domain: AsyncReportDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -9,7 +9,10 @@ from pywats.models.rootcause import ALL_TICKET_STATUSES, Ticket, TicketStatus, T
 
 
 class RootCauseDomain:
-    """Async access to the WATS RootCause ticket endpoints."""
+    """Blocking twin of :class:`AsyncRootCauseDomain` (generated).
+
+    Async access to the WATS RootCause ticket endpoints.
+    """
 
     def __init__(self, async_domain: AsyncRootCauseDomain, loop: LoopThread) -> None:
         self._async = async_domain

@@ -9,7 +9,10 @@ from pywats.models.scim import ScimListResponse, ScimPatchOperation, ScimToken, 
 
 
 class ScimDomain:
-    """Async access to the WATS SCIM user endpoints."""
+    """Blocking twin of :class:`AsyncScimDomain` (generated).
+
+    Async access to the WATS SCIM user endpoints.
+    """
 
     def __init__(self, async_domain: AsyncScimDomain, loop: LoopThread) -> None:
         self._async = async_domain

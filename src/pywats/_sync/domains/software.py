@@ -9,7 +9,10 @@ from pywats.models.software import FileAttribute, Package, PackageFile, PackageS
 
 
 class SoftwareDomain:
-    """Async access to the WATS software distribution endpoints."""
+    """Blocking twin of :class:`AsyncSoftwareDomain` (generated).
+
+    Async access to the WATS software distribution endpoints.
+    """
 
     def __init__(self, async_domain: AsyncSoftwareDomain, loop: LoopThread) -> None:
         self._async = async_domain
