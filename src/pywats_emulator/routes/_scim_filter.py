@@ -51,6 +51,8 @@ def _lookup(value: Any, key: str) -> Any:
         return [_lookup(item, key) for item in value]
     if not isinstance(value, Mapping):
         return None
+    if key in value:  # the common, exactly spelled case skips the case-folding scan
+        return value[key]
     for name, item in value.items():
         if name.lower() == key.lower():
             return item
