@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,10 +20,6 @@ import time
 import httpx
 
 from pywats_emulator.demo import demo_uut
-
-# Without TCP_NODELAY the body of each POST waits for the server's delayed ACK of the
-# headers (Nagle's algorithm), which caps a connection at ~25 requests/s.
-NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 
 def start_server(db: str) -> tuple[subprocess.Popen[str], str, str]:
@@ -55,9 +50,8 @@ async def submit_all(
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
-    transport = httpx.AsyncHTTPTransport(limits=limits, socket_options=NODELAY)
     async with httpx.AsyncClient(
-        base_url=base_url, headers=headers, transport=transport, timeout=60
+        base_url=base_url, headers=headers, limits=limits, timeout=60
     ) as client:
         await client.get("/api/App/Version")  # warm the connection pool
 
