@@ -240,6 +240,8 @@ def test_save_asset_refuses_a_parent_cycle_and_bad_json(api: httpx.Client) -> No
     response = api.put("/api/Asset", json=cyclic)
     assert response.status_code == 400
     assert "ancestor" in response.json()["Message"]
+    station_log = api.get("/api/Asset/Log", params={"$filter": "serialNumber eq 'STATION-01'"})
+    assert [entry["type"] for entry in station_log.json()] == [1]
     assert (
         api.put(
             "/api/Asset", content=b"{no", headers={"Content-Type": "application/json"}

@@ -165,13 +165,15 @@ class AssetRoutes:
         parent_id = self._resolve_parent(raw)
         if existing is None:
             saved = self._new_asset(body, parent_id)
-            self._log(saved, request, LOG_REGISTER, comment="Asset registered")
         else:
             kept = {k: existing.get(k) for k in _MANAGED_FIELDS if existing.get(k) is not None}
             saved = {**existing, **body, **kept, "parentAssetId": parent_id}
-            self._log(saved, request, LOG_UPDATE, comment="Asset updated")
         if parent_id is not None and saved["assetId"] in self._ancestors(parent_id):
             raise bad_input("An asset cannot be its own ancestor.")
+        if existing is None:
+            self._log(saved, request, LOG_REGISTER, comment="Asset registered")
+        else:
+            self._log(saved, request, LOG_UPDATE, comment="Asset updated")
         self.db.put_asset(saved)
         return json_response(self.db.asset_by_id(saved["assetId"]))
 
