@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -119,6 +120,14 @@ async def test_counts(asset: AsyncAssetDomain) -> None:
         await asset.set_running_count(-1, serial_number="FIX-0001")
     with pytest.raises(NotFoundError):
         await asset.update_count(serial_number="NOPE", increment_by=1)
+
+
+async def test_concurrent_increments_are_not_lost(asset: AsyncAssetDomain) -> None:
+    await asyncio.gather(
+        *(asset.update_count(serial_number="CABLE-0001", increment_by=1) for _ in range(40))
+    )
+    cable = await asset.get_asset("CABLE-0001")
+    assert (cable.running_count, cable.total_count) == (160, 4160)
 
 
 async def test_calibration_maintenance_and_status(asset: AsyncAssetDomain) -> None:
