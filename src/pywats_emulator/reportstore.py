@@ -41,16 +41,18 @@ CREATE INDEX IF NOT EXISTS reports_ref_uut ON reports (ref_uut);
 
 _INSERT_COLUMNS = (*HEADER_COLUMNS, "run", "origin", "format", "body", "received_at")
 _UPDATE_COLUMNS = tuple(c for c in _INSERT_COLUMNS if c not in ("id", "run"))
+# The run number counts earlier receptions of the same unit in the same process.
+_NEXT_RUN = (
+    "(SELECT COUNT(*) + 1 FROM reports WHERE sn = :sn AND pn = :pn "
+    "AND process_code IS :process_code AND type = :type AND id <> :id)"
+)
+# One statement (atomic on its own): insert, or on a known id overwrite and count it.
 UPSERT = (
     f"INSERT INTO reports ({', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in _INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join(_NEXT_RUN if c == 'run' else ':' + c for c in _INSERT_COLUMNS)}) "
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{c}=excluded.{c}" for c in _UPDATE_COLUMNS)
-    + ", receive_count=receive_count+1"
-)
-NEXT_RUN = (
-    "SELECT COUNT(*) + 1 FROM reports "
-    "WHERE sn = ? AND pn = ? AND process_code IS ? AND type = ? AND id <> ?"
+    + ", receive_count=receive_count+1 RETURNING seq, receive_count"
 )
 PASSED_IN_RUN = (
     "(SELECT MIN(p.run) FROM reports AS p WHERE p.sn = reports.sn AND p.pn = reports.pn "
@@ -83,15 +85,7 @@ def save_report(
     """Insert a report, or overwrite the stored copy when its ``id`` is known already."""
     values: dict[str, Any] = header_columns(report, body)
     values.update(origin=origin, format=fmt, body=body, received_at=received_at)
-    with store.transaction() as conn:
-        values["run"] = conn.execute(
-            NEXT_RUN,
-            (values["sn"], values["pn"], values["process_code"], values["type"], values["id"]),
-        ).fetchone()[0]
-        conn.execute(UPSERT, values)
-        row = conn.execute(
-            "SELECT seq, receive_count FROM reports WHERE id = ?", (values["id"],)
-        ).fetchone()
+    [row] = store.query(UPSERT, values)
     return StoredReport(int(row[0]), values["id"], int(row[1]))
 
 

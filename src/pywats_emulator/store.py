@@ -60,7 +60,7 @@ class Store:
             self._conn.executemany(sql, rows)
 
     def query(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """Run a read statement and return every row."""
+        """Run a statement and return every row (reads, or writes with ``RETURNING``)."""
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
