@@ -133,17 +133,18 @@ class AssetStatus(ApiModel):
     """Current status and alarm state of an asset (``GET /api/Asset/Status``).
 
     ``*_overdue_days`` is positive when a calibration or maintenance is late, negative while
-    it is still ahead, and ``None`` when the asset has no due date.
+    it is still ahead, and ``None`` when the asset has no due date. The reference types this
+    object only loosely, so every field is optional and unknown server fields are kept.
     """
 
-    asset_id: str
-    serial_number: str
-    state: AssetState
-    alarm_state: AlarmState
-    message: str
-    running_count: int
+    asset_id: str | None = None
+    serial_number: str | None = None
+    state: AssetState | None = None
+    alarm_state: AlarmState | None = None
+    message: str | None = None
+    running_count: int | None = None
     running_count_limit: int | None = None
-    total_count: int
+    total_count: int | None = None
     total_count_limit: int | None = None
     next_calibration_date: datetime | None = None
     calibration_overdue_days: float | None = None

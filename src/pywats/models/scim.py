@@ -92,9 +92,9 @@ class ScimPatchRequest(ApiModel):
 
 
 class ScimToken(ApiModel):
-    """A provisioning token from ``GET /api/SCIM/v2/Token``."""
+    """A provisioning token from ``GET /api/SCIM/v2/Token`` (other server fields are kept)."""
 
-    token: str
+    token: str | None = None
     expires_utc: datetime | None = None
 
 

@@ -34,6 +34,7 @@ def test_scim_eq_quotes_values() -> None:
 
 async def test_create_token(scim: AsyncScimDomain) -> None:
     token = await scim.create_token(30)
+    assert token.token is not None
     assert token.token.count(".") == 2
     assert token.expires_utc == datetime(2026, 12, 31, 8, tzinfo=UTC)
     assert (await scim.create_token()).expires_utc == datetime(2027, 3, 1, 8, tzinfo=UTC)
