@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import importlib.util
 import inspect
@@ -77,6 +78,64 @@ def test_check_mode_reports_a_stale_file(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert any("leftover.py" in diff for diff in diffs)
     module.write(files)
     assert module.stale(files) == []
+
+
+ODD_DOMAIN = '''
+from __future__ import annotations
+
+from typing import Any
+
+from pywats.domains._base import AsyncDomain
+
+LIMIT = 3
+
+
+class AsyncOddDomain(AsyncDomain):
+    """Signatures of every shape."""
+
+    async def every_kind(
+        self, first: int, /, second: str = "x", *rest: str, flag: bool = False, **extra: Any
+    ) -> list[int]:
+        """Doc of every_kind."""
+        return [first, len(second), len(rest), int(flag), len(extra)]
+
+    async def with_default(self, limit: int = LIMIT, filter: str | None = None) -> int:
+        """Doc of with_default."""
+        return limit
+
+    async def _private(self) -> None:
+        return None
+
+    def plain(self) -> None:
+        return None
+'''
+
+
+def test_generator_forwards_every_parameter_kind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    module = load_generator(monkeypatch)
+    source = tmp_path / "odd.py"
+    source.write_text(ODD_DOMAIN, encoding="utf-8")
+    text, names = module.sync_domain_module(source)
+    assert names == ["OddDomain"]
+    assert "# ruff: noqa: A002" in text  # ``filter`` shadows a builtin, as in the source
+    assert "from pywats.domains.odd import LIMIT" in text
+    assert "_private" not in text
+    assert "def plain" not in text
+    tree = ast.parse(text)
+    calls = {
+        node.func.attr: ast.unparse(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "_async"
+    }
+    assert calls == {
+        "every_kind": "self._async.every_kind(first, second, *rest, flag=flag, **extra)",
+        "with_default": "self._async.with_default(limit, filter)",
+    }
 
 
 def public_coroutines(obj: object) -> dict[str, Any]:
