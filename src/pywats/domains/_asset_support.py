@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+EnumT = TypeVar("EnumT", bound=Enum)
 
 
 def parse_model(model: type[ModelT], data: Any, method: str, path: str) -> ModelT:
@@ -56,6 +58,15 @@ def asset_selector(asset_id: str | uuid.UUID | None, serial_number: str | None) 
     if not str(serial_number).strip():
         raise InvalidArgumentError("serial_number must not be blank")
     return {"serialNumber": str(serial_number)}
+
+
+def as_enum(enum_type: type[EnumT], value: object, name: str) -> EnumT:
+    """``value`` as a member of ``enum_type``, else :class:`InvalidArgumentError`."""
+    try:
+        return enum_type(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum_type)
+        raise InvalidArgumentError(f"{name} must be one of {allowed}; got {value!r}") from None
 
 
 def iso_param(value: datetime | None) -> str | None:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from pywats._core.odata import ODataQuery
 from pywats.domains._asset_support import (
+    as_enum,
     asset_selector,
     iso_param,
     parse_list,
@@ -204,7 +205,10 @@ class AsyncAssetDomain(AsyncDomain):
         serial_number: str | None = None,
     ) -> None:
         """Set the asset's state (``PUT /api/Asset/State``)."""
-        params = {**asset_selector(asset_id, serial_number), "state": int(AssetState(state))}
+        params = {
+            **asset_selector(asset_id, serial_number),
+            "state": int(as_enum(AssetState, state, "state")),
+        }
         await self._http.request_json("PUT", "/api/Asset/State", params=params)
 
     async def post_message(

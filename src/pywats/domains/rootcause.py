@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import uuid
 
-from pywats.domains._asset_support import multipart_body, parse_list, parse_model, require_text
+from pywats.domains._asset_support import (
+    as_enum,
+    multipart_body,
+    parse_list,
+    parse_model,
+    require_text,
+)
 from pywats.domains._base import AsyncDomain
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.rootcause import ALL_TICKET_STATUSES, Ticket, TicketStatus, TicketView
@@ -58,11 +64,15 @@ class AsyncRootCauseDomain(AsyncDomain):
 
         Calls ``GET /api/RootCause/Tickets``; ``search_string`` narrows by subject text.
         """
-        flags = int(TicketStatus(status))
+        flags = int(as_enum(TicketStatus, status, "status"))
         if not 0 < flags <= int(ALL_TICKET_STATUSES):
             raise InvalidArgumentError("status must hold at least one ticket status flag")
         path = "/api/RootCause/Tickets"
-        params = {"status": flags, "view": int(TicketView(view)), "searchString": search_string}
+        params = {
+            "status": flags,
+            "view": int(as_enum(TicketView, view, "view")),
+            "searchString": search_string,
+        }
         data = await self._http.request_json("GET", path, params=params)
         return parse_list(Ticket, data, "GET", path)
 

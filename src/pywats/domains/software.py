@@ -11,7 +11,13 @@ import uuid
 import zipfile
 from urllib.parse import quote
 
-from pywats.domains._asset_support import multipart_body, parse_list, parse_model, require_text
+from pywats.domains._asset_support import (
+    as_enum,
+    multipart_body,
+    parse_list,
+    parse_model,
+    require_text,
+)
 from pywats.domains._base import AsyncDomain
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.software import (
@@ -92,7 +98,7 @@ class AsyncSoftwareDomain(AsyncDomain):
         path = "/api/Software/PackageByName"
         params = {
             "name": require_text(name, "name"),
-            "status": PackageStatus(status).value,
+            "status": as_enum(PackageStatus, status, "status").value,
             "version": version,
         }
         data = await self._http.request_json("GET", path, params=params)
@@ -116,7 +122,10 @@ class AsyncSoftwareDomain(AsyncDomain):
         if "=" in require_text(tag_name, "tag_name"):
             raise InvalidArgumentError("tag_name must not contain '='")
         path = "/api/Software/PackagesByTag"
-        params = {"tag": f"{tag_name}={tag_value}", "status": PackageStatus(status).value}
+        params = {
+            "tag": f"{tag_name}={tag_value}",
+            "status": as_enum(PackageStatus, status, "status").value,
+        }
         data = await self._http.request_json("GET", path, params=params)
         return parse_list(Package, data, "GET", path)
 
@@ -126,7 +135,7 @@ class AsyncSoftwareDomain(AsyncDomain):
         Allowed: Draft → Pending, Pending → Draft or Released, Released → Revoked.
         """
         path = f"/api/Software/PackageStatus/{_segment(package_id, 'package_id')}"
-        params = {"status": PackageStatus(status).value}
+        params = {"status": as_enum(PackageStatus, status, "status").value}
         data = await self._http.request_json("POST", path, params=params)
         return parse_model(Package, data, "POST", path)
 
@@ -140,7 +149,7 @@ class AsyncSoftwareDomain(AsyncDomain):
     ) -> None:
         """Set a package file's attributes (``POST /api/Software/Package/FileAttribute/{id}``)."""
         path = f"/api/Software/Package/FileAttribute/{_segment(package_file_id, 'package_file_id')}"
-        params = {"attribute": file_attribute_text(FileAttribute(attribute))}
+        params = {"attribute": file_attribute_text(as_enum(FileAttribute, attribute, "attribute"))}
         await self._http.request_json("POST", path, params=params)
 
     async def upload_zip(

@@ -170,6 +170,8 @@ async def test_state_message_and_log(asset: AsyncAssetDomain) -> None:
     assert log[0].date == NOW
     with pytest.raises(InvalidArgumentError):
         await asset.post_message(" ", serial_number="DMM-0001")
+    with pytest.raises(InvalidArgumentError, match="state must be one of 0, 1"):
+        await asset.set_state(9, serial_number="DMM-0001")  # type: ignore[arg-type]
 
 
 async def test_sub_assets(asset: AsyncAssetDomain) -> None:

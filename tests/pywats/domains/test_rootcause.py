@@ -111,6 +111,8 @@ async def test_get_tickets(rootcause: AsyncRootCauseDomain) -> None:
     assert [t.ticket_number for t in found] == [3]
     with pytest.raises(InvalidArgumentError):
         await rootcause.get_tickets(TicketStatus(0))
+    with pytest.raises(InvalidArgumentError, match="view must be one of 0, 1, 2"):
+        await rootcause.get_tickets(view=7)  # type: ignore[arg-type]
 
 
 async def test_archive_tickets(rootcause: AsyncRootCauseDomain) -> None:

@@ -125,6 +125,8 @@ async def test_by_name_and_by_tag(software: AsyncSoftwareDomain) -> None:
     assert await software.get_packages_by_tag("Nothing", "x", PackageStatus.RELEASED) == []
     with pytest.raises(InvalidArgumentError):
         await software.get_packages_by_tag("a=b", "x", PackageStatus.RELEASED)
+    with pytest.raises(InvalidArgumentError, match="status must be one of Draft"):
+        await software.get_package_by_name("StationTools", "Shipped")  # type: ignore[arg-type]
     await software.delete_package_by_name("StationTools", 2)
     with pytest.raises(NotFoundError):
         await software.delete_package_by_name("StationTools", 2)
