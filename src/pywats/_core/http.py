@@ -63,7 +63,8 @@ def _http2_available() -> bool:
 class AsyncHttpCore:
     """Sends requests to one WATS server with auth, retries, breaker and rate limit.
 
-    ``clock`` (monotonic seconds), ``sleep`` and ``rng`` are injectable so tests never wait.
+    ``clock`` (monotonic seconds), ``sleep`` and ``rng`` are injectable so tests never wait;
+    ``wall_clock`` (epoch seconds) only serves ``Retry-After`` given as an HTTP date.
     ``transport`` replaces the network (e.g. ``httpx.MockTransport``). Use as an async context
     manager or call :meth:`aclose`.
     """
@@ -84,6 +85,7 @@ class AsyncHttpCore:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         correlation_ids: Callable[[], str] = new_correlation_id,
+        wall_clock: Clock = time.time,
     ) -> None:
         if not token:
             raise ConfigurationError("token must not be empty")
@@ -94,6 +96,7 @@ class AsyncHttpCore:
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         self.rate_limiter = token_bucket_from(rate_limit)
         self._clock = clock
+        self._wall_clock = wall_clock
         self._sleep = sleep
         self._rng = rng if rng is not None else random.Random()
         self._correlation_ids = correlation_ids
@@ -308,7 +311,9 @@ class AsyncHttpCore:
             self.breaker.record_failure(self._clock())
         else:
             self.breaker.record_success()
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now_epoch=time.time())
+        retry_after = parse_retry_after(
+            response.headers.get("Retry-After"), now_epoch=self._wall_clock()
+        )
         return error_for_status(
             status,
             self._redact(response.text),

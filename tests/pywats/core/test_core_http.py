@@ -181,6 +181,18 @@ async def test_retry_after_header_sets_the_wait() -> None:
     assert time.sleeps == [7.0]
 
 
+async def test_retry_after_http_date_uses_the_wall_clock() -> None:
+    time = FakeTime()
+    handler, _ = scripted(
+        httpx.Response(503, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:10 GMT"}),
+        httpx.Response(200, json=1),
+    )
+    core = make_core(handler, time, wall_clock=lambda: 1445412480.0)  # 07:28:00
+    async with core:
+        assert await core.request_json("GET", "/x") == 1
+    assert time.sleeps == [10.0]
+
+
 async def test_rate_limited_error_after_retries_carries_retry_after() -> None:
     handler, _ = scripted(httpx.Response(429, headers={"Retry-After": "3"}))
     async with make_core(handler, FakeTime(), retries=0) as core:
