@@ -6,7 +6,7 @@ rules. WSXF and WSTF live in :mod:`pywats.report.wsxf` and :mod:`pywats.report.w
 """
 
 from pywats.report._build_steps import StepOptions
-from pywats.report._timestamp import WatsTimestamp
+from pywats.report._timestamp import TimestampError, WatsTimestamp
 from pywats.report.builder import (
     MultiNumericBuilder,
     MultiPassFailBuilder,
@@ -96,6 +96,7 @@ __all__ = [
     "StepStatus",
     "StringMeasurement",
     "SubUnit",
+    "TimestampError",
     "UURBuilder",
     "UURInfo",
     "UURReference",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypedDict
 
-from pywats.exceptions import ReportValidationError
+from pywats.exceptions import ReportFormatError, ReportValidationError
 from pywats.report._timestamp import WatsTimestamp
 from pywats.report.compare import evaluate_numeric, resolve_comp_op, string_passes
 from pywats.report.enums import NUMERIC_OPS, CompOp
@@ -88,8 +88,8 @@ def timestamp(value: object, path: str) -> WatsTimestamp:
         raise builder_error(path, f"expected a datetime, got {type(value).__name__}")
     try:
         return WatsTimestamp.from_datetime(value)
-    except ValueError as exc:
-        raise builder_error(path, str(exc)) from None
+    except ReportFormatError as exc:
+        raise builder_error(path, exc.message) from None
 
 
 def step_fields(name: str, step_type: str, options: StepOptions, path: str) -> Fields:

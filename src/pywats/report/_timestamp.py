@@ -15,36 +15,50 @@ from typing import Any
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
+from pywats.exceptions import ReportFormatError
+
 # Date, time, optional fraction (any number of digits), optional offset.
 _ISO_DATETIME = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?P<offset>Z|z|[+-]\d{2}:?\d{2})?"
 )
 
 
+class TimestampError(ReportFormatError, ValueError):
+    """A date-time text or value WATS cannot use (also a ``ValueError``, as for ``datetime``)."""
+
+
 class WatsTimestamp:
-    """An ISO 8601 date-time as written in a report, with its parsed value on demand.
+    """An ISO 8601 date-time as written in a report, with its parsed value.
 
     ``text`` is the original spelling; :attr:`datetime` is the parsed value (aware when
     the text carries an offset). Two timestamps are equal when their texts are equal.
+    Text that is not a real date-time raises :class:`TimestampError` (a
+    :class:`~pywats.exceptions.ReportFormatError` and a ``ValueError``).
     """
 
-    __slots__ = ("_parsed", "text")
+    __slots__ = ("_has_offset", "_parsed", "text")
 
     def __init__(self, text: str) -> None:
-        if not _ISO_DATETIME.fullmatch(text):
-            raise ValueError(f"not an ISO 8601 date-time: {text!r}")
+        match = _ISO_DATETIME.fullmatch(text) if isinstance(text, str) else None
+        if match is None:
+            raise TimestampError(f"not an ISO 8601 date-time: {text!r}")
+        try:
+            self._parsed = _parse(text)
+        except ValueError as exc:  # e.g. month 13, February 30
+            raise TimestampError(f"not a valid date-time: {text!r} ({exc})") from None
         self.text = text
-        self._parsed: datetime | None = None
+        self._has_offset = match.group("offset") is not None
 
     @classmethod
     def from_datetime(cls, value: datetime) -> WatsTimestamp:
-        """Format an aware ``datetime`` the way WATS does (7 fraction digits at most, offset).
+        """Format an aware ``datetime`` with microseconds and its UTC offset.
 
-        A naive datetime is refused: WATS needs the station's UTC offset and guessing one
-        would silently shift the report in time.
+        A naive datetime is refused with :class:`TimestampError`:
+        WATS needs the station's UTC offset and guessing one would silently shift the
+        report in time.
         """
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(
+            raise TimestampError(
                 "naive datetime: give a timezone-aware datetime (e.g. tz=timezone.utc)"
             )
         return cls(value.isoformat(timespec="microseconds"))
@@ -52,14 +66,11 @@ class WatsTimestamp:
     @property
     def has_offset(self) -> bool:
         """True when the text states a UTC offset (``Z`` or ``±hh:mm``)."""
-        match = _ISO_DATETIME.fullmatch(self.text)
-        return match is not None and match.group("offset") is not None
+        return self._has_offset
 
     @property
     def datetime(self) -> datetime:
         """The parsed value; digits beyond microseconds are truncated."""
-        if self._parsed is None:
-            self._parsed = _parse(self.text)
         return self._parsed
 
     def __eq__(self, other: object) -> bool:
@@ -106,19 +117,14 @@ def _parse(text: str) -> datetime:
 def _validate_timestamp(value: Any) -> WatsTimestamp:
     if isinstance(value, WatsTimestamp):
         return value
-    if isinstance(value, datetime):
-        try:
+    if not isinstance(value, str | datetime):
+        raise PydanticCustomError("wats_timestamp_type", "expected an ISO 8601 date-time string")
+    try:
+        if isinstance(value, datetime):
             return WatsTimestamp.from_datetime(value)
-        except ValueError as exc:
-            raise PydanticCustomError("naive_datetime", str(exc)) from None
-    if isinstance(value, str):
-        try:
-            stamp = WatsTimestamp(value)
-            stamp.datetime  # noqa: B018 - reject impossible dates (month 13) at parse time
-        except ValueError as exc:
-            raise PydanticCustomError("wats_timestamp", "{error}", {"error": str(exc)}) from None
-        return stamp
-    raise PydanticCustomError("wats_timestamp_type", "expected an ISO 8601 date-time string")
+        return WatsTimestamp(value)
+    except ReportFormatError as exc:
+        raise PydanticCustomError("wats_timestamp", "{error}", {"error": exc.message}) from None
 
 
 def _timestamp_text(value: WatsTimestamp) -> str:
@@ -131,4 +137,4 @@ def utc_text(value: datetime) -> str:
     return utc.isoformat(timespec="microseconds") + "Z"
 
 
-__all__ = ["WatsTimestamp", "utc_text"]
+__all__ = ["TimestampError", "WatsTimestamp", "utc_text"]
