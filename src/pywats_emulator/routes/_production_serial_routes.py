@@ -153,10 +153,12 @@ class SerialNumberRoutes:
         ]
 
     async def types(self, request: Request) -> Response:
+        """``GET /api/production/serialnumbers/types``."""
         rows = self.store.query("SELECT * FROM serial_number_types ORDER BY name")
         return json_response([type_json(dict(row)) for row in rows])
 
     async def take(self, request: Request) -> Response:
+        """``POST /api/production/serialnumbers/take``."""
         params = request.query_params
         fmt = _format(params, "xml")
         allocation = _allocation_from_query(params)
@@ -167,12 +169,14 @@ class SerialNumberRoutes:
         return Response(document, media_type="application/xml")
 
     async def reserve(self, request: Request) -> Response:
+        """``POST /api/internal/production/getandreservenewserialnumbers``."""
         allocation = _allocation_from_body(await read_json(request))
         rows = allocate(self.store, allocation, now_text(self.state))
         kind = "Reserve" if allocation.reserve else "Take"
         return json_response({"sn": to_xml(rows, allocation.type_name, kind)})
 
     async def by_reference(self, request: Request) -> Response:
+        """``GET /api/production/serialnumbers/byreference``."""
         params = request.query_params
         type_row = find_type(self.store, _type_name(params))
         sql = "SELECT * FROM serial_numbers WHERE type_name = ? AND taken_at IS NOT NULL"
@@ -190,10 +194,12 @@ class SerialNumberRoutes:
         return json_response([serial_json(dict(row)) for row in rows])
 
     async def by_range(self, request: Request) -> Response:
+        """``GET /api/production/serialnumbers/byrange``."""
         rows = _range_rows(self.store, request.query_params, need_range=True)
         return json_response([serial_json(dict(row)) for row in rows])
 
     async def export(self, request: Request) -> Response:
+        """``GET /api/production/serialnumbers``."""
         params = request.query_params
         fmt = _format(params, None)
         rows = [dict(row) for row in _range_rows(self.store, params, need_range=False)]
@@ -203,6 +209,7 @@ class SerialNumberRoutes:
         return Response(to_xml(rows, name, "Export"), media_type="application/xml")
 
     async def upload(self, request: Request) -> Response:
+        """``PUT /api/production/serialnumbers``."""
         params = request.query_params
         type_row = find_type(self.store, _type_name(params))
         fmt = _format(params, None)

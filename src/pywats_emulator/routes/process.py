@@ -169,6 +169,7 @@ class ProcessRoutes:
         ]
 
     async def list_public(self, request: Request) -> Response:
+        """``GET /api/app/processes``."""
         params = request.query_params
         flags = ProcessFilter(
             test=optional_bool(params, "includeTestOperations"),
@@ -181,17 +182,21 @@ class ProcessRoutes:
         )
 
     async def list_internal(self, request: Request) -> Response:
+        """``GET /api/internal/process/getprocesses``."""
         rows = self.store.query("SELECT * FROM processes ORDER BY process_index, code")
         return json_response([internal_process(dict(row)) for row in rows])
 
     async def get_internal(self, request: Request) -> Response:
+        """``GET /api/internal/process/getprocess/{id}``."""
         return json_response(internal_process(dict(_process_by_guid(self.store, request))))
 
     async def list_repair(self, request: Request) -> Response:
+        """``GET /api/internal/process/getrepairoperations``."""
         rows = self.store.query("SELECT * FROM repair_operations ORDER BY process_code")
         return json_response({str(row["process_code"]): json.loads(row["config"]) for row in rows})
 
     async def get_repair(self, request: Request) -> Response:
+        """``GET /api/internal/process/getrepairoperation/{id}``."""
         code = optional_int(request.query_params, "processCode")
         process_id = str(request.path_params["id"]).lower()
         row = self.store.query_one(

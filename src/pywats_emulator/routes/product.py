@@ -129,39 +129,47 @@ class ProductRoutes:
         ]
 
     async def get_product(self, request: Request) -> Response:
+        """``GET /api/product/{pn}``."""
         return json_response(
             product_json(self.store, find_product(self.store, _path(request, "pn")))
         )
 
     async def get_revision(self, request: Request) -> Response:
+        """``GET /api/product/{pn}/{rev}``."""
         row = find_revision(self.store, _path(request, "pn"), _path(request, "rev"))
         return json_response(revision_json(row))
 
     async def query(self, request: Request) -> Response:
+        """``GET /api/product/query``."""
         rows = [product_view(dict(r)) for r in self.store.query("SELECT * FROM products")]
         return json_response(query_products(rows, request.query_params))
 
     async def put_product(self, request: Request) -> Response:
+        """``PUT /api/product``."""
         body = body_object(await read_json(request), "Product")
         return json_response(save_product(self.store, body))
 
     async def put_products(self, request: Request) -> Response:
+        """``PUT /api/products``."""
         bodies = body_list(await read_json(request), "Product")
         with self.store.transaction():
             saved = [save_product(self.store, body) for body in bodies]
         return json_response(saved)
 
     async def put_revision(self, request: Request) -> Response:
+        """``PUT /api/product/revision``."""
         body = body_object(await read_json(request), "ProductRevision")
         return json_response(save_revision(self.store, body))
 
     async def put_revisions(self, request: Request) -> Response:
+        """``PUT /api/products/revisions``."""
         bodies = body_list(await read_json(request), "ProductRevision")
         with self.store.transaction():
             saved = [save_revision(self.store, body) for body in bodies]
         return json_response(saved)
 
     async def put_bom(self, request: Request) -> Response:
+        """``PUT /api/product/bom``."""
         try:
             bom = parse_wsbf(await request.body())
         except WsbfError as exc:
@@ -172,6 +180,7 @@ class ProductRoutes:
         )
 
     async def get_bom(self, request: Request) -> Response:
+        """``GET /api/internal/product/bom``."""
         params = request.query_params
         revision = find_revision(
             self.store, required_str(params, "partNumber"), required_str(params, "revision")
@@ -183,10 +192,12 @@ class ProductRoutes:
         return json_response([_bom_item(dict(row)) for row in rows])
 
     async def get_vendors(self, request: Request) -> Response:
+        """``GET /api/product/vendors``."""
         rows = self.store.query("SELECT vendor_name FROM product_vendors ORDER BY vendor_name")
         return json_response([{"VendorName": row["vendor_name"]} for row in rows])
 
     async def put_vendors(self, request: Request) -> Response:
+        """``PUT /api/product/vendors``."""
         names = _vendor_names(await read_json(request))
         with self.store.transaction():
             for name in names:
@@ -194,6 +205,7 @@ class ProductRoutes:
         return json_response(None, status=200)
 
     async def delete_vendors(self, request: Request) -> Response:
+        """``DELETE /api/product/vendors``."""
         names = _vendor_names(await read_json(request))
         with self.store.transaction():
             for name in names:
@@ -201,6 +213,7 @@ class ProductRoutes:
         return json_response(None, status=200)
 
     async def post_group_filter(self, request: Request) -> Response:
+        """``POST /api/product/productgroupfilter``."""
         params = request.query_params
         group_name = required_str(params, "productGroup")
         part_number = required_str(params, "partNumber")
@@ -220,6 +233,7 @@ class ProductRoutes:
         return json_response(None, status=200)
 
     async def groups_by_product(self, request: Request) -> Response:
+        """``GET /api/product/productgroupsbyproduct``."""
         params = request.query_params
         part_number = find_product(self.store, required_str(params, "partNumber"))["part_number"]
         return json_response(groups_of(self.store, part_number, optional_str(params, "revision")))

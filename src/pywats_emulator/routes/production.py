@@ -226,10 +226,12 @@ class UnitRoutes:
         ]
 
     async def get_unit(self, request: Request) -> Response:
+        """``GET /api/production/unit/{sn}/{pn}``."""
         unit = find_unit(self.store, request.path_params["sn"], request.path_params["pn"])
         return json_response(unit_json(self.store, unit))
 
     async def put_units(self, request: Request) -> Response:
+        """``PUT /api/production/units``."""
         bodies = body_list(await read_json(request), "Unit")
         counts = {"insert": 0, "update": 0}
         errors = []
@@ -255,6 +257,7 @@ class UnitRoutes:
         )
 
     async def set_phase(self, request: Request) -> Response:
+        """``PUT /api/production/setunitphase``."""
         params = request.query_params
         key = _key(params, "serialNumber", "partNumber")
         phase = parse_phase(required_str(params, "phase"))
@@ -268,6 +271,7 @@ class UnitRoutes:
         return json_response(None)
 
     async def set_process(self, request: Request) -> Response:
+        """``PUT /api/production/setunitprocess``."""
         params = request.query_params
         key = _key(params, "serialNumber", "partNumber")
         name = optional_str(params, "processName") or required_str(params, "processCode")
@@ -282,6 +286,7 @@ class UnitRoutes:
         return json_response(None)
 
     async def add_child_unit(self, request: Request) -> Response:
+        """``POST /api/production/addchildunit``."""
         params = request.query_params
         checks = (
             bool(optional_bool(params, "checkPartNumber")),
@@ -292,15 +297,18 @@ class UnitRoutes:
         return json_response(None)
 
     async def remove_child_unit(self, request: Request) -> Response:
+        """``POST /api/production/removechildunit``."""
         params = request.query_params
         child = _key(params, "childSerialNumber", "childPartNumber")
         remove_child(self.store, _parent_key(params), child, now_text(self.state))
         return json_response(None)
 
     async def check_child_units(self, request: Request) -> Response:
+        """``GET /api/production/checkchildunits``."""
         return json_response(check_children(self.store, _parent_key(request.query_params)))
 
     async def list_changes(self, request: Request) -> Response:
+        """``GET /api/production/units/changes``."""
         top = required_int(request.query_params, "maxCount")
         if top < 1:
             raise bad_request("maxCount must be at least 1.")
@@ -308,12 +316,14 @@ class UnitRoutes:
         return json_response([change_json(dict(row)) for row in rows])
 
     async def delete_change(self, request: Request) -> Response:
+        """``DELETE /api/production/units/changes/{id}``."""
         change_id = parse_int(request.path_params["id"], "id")
         if self.store.execute("DELETE FROM unit_changes WHERE id = ?", (change_id,)).rowcount == 0:
             raise not_found(f"Unit change {change_id} was not found.")
         return Response(status_code=204)
 
     async def verify(self, request: Request) -> Response:
+        """``GET /api/production/unitverification``."""
         params = request.query_params
         grade = verification(
             self.store, required_str(params, "serialNumber"), optional_str(params, "partNumber")
@@ -321,6 +331,7 @@ class UnitRoutes:
         return json_response(grade)
 
     async def put_batches(self, request: Request) -> Response:
+        """``PUT /api/production/batches``."""
         bodies = body_list(await read_json(request), "ProductionBatch")
         counts = {"insertCount": 0, "updateCount": 0}
         with self.store.transaction():
@@ -342,6 +353,7 @@ class UnitRoutes:
         return json_response(counts)
 
     async def unit_phases(self, request: Request) -> Response:
+        """``GET /api/internal/mes/getunitphases``."""
         return json_response(
             [
                 {
@@ -377,14 +389,17 @@ class BarcodeWorkflowRoutes:
         ]
 
     async def list_rules(self, request: Request) -> Response:
+        """``GET /api/barcodeidentifiers/barcodeidentifiers``."""
         rows = self.store.query("SELECT * FROM barcode_identifiers ORDER BY sort_order, id")
         return json_response([_barcode_json(dict(row)) for row in rows])
 
     async def put_rule(self, request: Request) -> Response:
+        """``PUT /api/barcodeidentifiers/barcodeidentifier``."""
         body = body_object(await read_json(request), "BarcodeIdentifier")
         return json_response(_save_barcode(self.store, body))
 
     async def delete_rule(self, request: Request) -> Response:
+        """``DELETE /api/barcodeidentifiers/barcodeidentifier/{id}``."""
         rule_id = parse_int(request.path_params["id"], "id")
         if (
             self.store.execute("DELETE FROM barcode_identifiers WHERE id = ?", (rule_id,)).rowcount
@@ -394,6 +409,7 @@ class BarcodeWorkflowRoutes:
         return json_response(None)
 
     async def identify_code(self, request: Request) -> Response:
+        """``GET /api/barcodeidentifiers/identifybarcode``."""
         code = required_str(request.query_params, "code")
         rules = [
             _barcode_json(dict(r)) for r in self.store.query("SELECT * FROM barcode_identifiers")
@@ -404,9 +420,11 @@ class BarcodeWorkflowRoutes:
         return json_response(found)
 
     async def start_test(self, request: Request) -> Response:
+        """``GET /api/workflow/starttest``."""
         return json_response(_advance(self.store, request.query_params, "Test", "Testing"))
 
     async def end_test(self, request: Request) -> Response:
+        """``GET /api/workflow/endtest``."""
         passed = optional_bool(request.query_params, "passed") is not False
         return json_response(
             _advance(
