@@ -180,6 +180,11 @@ class ControlServer:
             await _Connection(self, reader, writer).serve()
         except (ConnectionError, TimeoutError, h11.ProtocolError) as exc:
             log.debug("control connection closed: %s", exc)
+        except asyncio.CancelledError:
+            # stop() cancels open connections. This task is the stream server's top-level
+            # callback task, which asyncio inspects with task.exception() when it ends: a
+            # cancelled one is logged there as an error, so it ends normally instead.
+            log.debug("control connection cancelled by shutdown")
         finally:
             self._connections.discard(task)
             writer.close()

@@ -1,0 +1,285 @@
+"""The uploader: N worker tasks moving reports from the durable queue to the server.
+
+Promise kept here: nothing is ever dropped. A failed upload either goes back to the queue for
+a later retry (``fail_retryable``, retried forever with the queue's backoff and retry budget) or
+is parked with the server's reason (a 4xx rejection that retrying cannot fix) for an operator.
+Which one is decided by :func:`classify_failure`, a pure function.
+
+All queue calls run in worker threads (``asyncio.to_thread``): they fsync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pywats.exceptions import (
+    ApiError,
+    AuthenticationError,
+    CircuitOpenError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
+from pywats_client.errors import QueueError
+from pywats_client.metrics import ServiceMetrics
+from pywats_client.queue import ClaimedReport, ReportQueue
+
+if TYPE_CHECKING:
+    from pywats._core.http import AsyncHttpCore
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[ClaimedReport], Awaitable[None]]
+Sleep = Callable[[float], Awaitable[None]]
+
+# 4xx answers that are about the moment, not about the report: retrying can succeed.
+_TRANSIENT_4XX = frozenset({408, 425})
+INTERRUPTED = "upload interrupted by service shutdown"
+
+
+class FailureAction(enum.StrEnum):
+    """What to do with a report whose upload failed."""
+
+    RETRY = "retry"
+    PARK = "park"
+
+
+@dataclass(frozen=True, slots=True)
+class FailureDecision:
+    """The verdict on one failed upload attempt."""
+
+    action: FailureAction
+    message: str
+    retry_after: float | None = None
+    auth_failed: bool = False
+    unreachable: bool = False
+
+
+def classify_failure(exc: BaseException) -> FailureDecision:
+    """Decide retry or park for an upload exception.
+
+    Retried (forever): connection errors, timeouts, 429 (with its Retry-After), 5xx, an open
+    circuit breaker, 401/403 (the station is misconfigured; fixing the token must not need a
+    resubmission) and anything unexpected. Parked: every other 4xx, keeping the server's text.
+    """
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TransportError):
+        return FailureDecision(FailureAction.RETRY, text, unreachable=True)
+    if isinstance(exc, CircuitOpenError):
+        return FailureDecision(FailureAction.RETRY, text, exc.retry_in, unreachable=True)
+    if isinstance(exc, RateLimitedError):
+        return FailureDecision(FailureAction.RETRY, text, exc.retry_after)
+    if isinstance(exc, AuthenticationError | PermissionDeniedError):
+        return FailureDecision(FailureAction.RETRY, text, auth_failed=True)
+    if isinstance(exc, ServerError):
+        return FailureDecision(FailureAction.RETRY, text)
+    if isinstance(exc, ApiError) and 400 <= exc.status_code < 500:
+        if exc.status_code in _TRANSIENT_4XX:
+            return FailureDecision(FailureAction.RETRY, text)
+        reason = exc.server_message or text
+        return FailureDecision(FailureAction.PARK, f"server answered {exc.status_code}: {reason}")
+    return FailureDecision(FailureAction.RETRY, text)
+
+
+def _extra(claimed: ClaimedReport) -> dict[str, str]:
+    return {"report_id": claimed.report_id, "correlation_id": claimed.meta.correlation_id}
+
+
+class Uploader:
+    """Claims due reports and uploads up to ``concurrency`` of them at a time.
+
+    :meth:`run` is the supervised loop. It sleeps until a report is accepted (:meth:`notify`),
+    a worker finishes, or the next retry is due (``queue.seconds_until_due()``, slept with the
+    injected ``sleep``). Shutdown: :meth:`stop_claiming`, :meth:`drain`, then
+    :meth:`cancel_in_flight` puts interrupted reports back to ``queued``.
+    """
+
+    def __init__(
+        self,
+        queue: ReportQueue,
+        send: Send,
+        metrics: ServiceMetrics,
+        *,
+        concurrency: int = 5,
+        ready: asyncio.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._queue = queue
+        self._send = send
+        self._metrics = metrics
+        self._concurrency = max(1, concurrency)
+        self._ready = ready
+        self._clock = clock
+        self._sleep = sleep
+        self._workers: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+        self._stop_requested = False
+
+    @property
+    def active(self) -> int:
+        """Uploads in flight right now."""
+        return len(self._workers)
+
+    @property
+    def concurrency(self) -> int:
+        return self._concurrency
+
+    def set_concurrency(self, concurrency: int) -> None:
+        """Change the worker limit while running (takes effect at the next claim)."""
+        self._concurrency = max(1, concurrency)
+        self._wake.set()
+
+    def notify(self) -> None:
+        """A report was accepted: look for work now."""
+        self._wake.set()
+
+    def stop_claiming(self) -> None:
+        """Phase one of shutdown: claim nothing more; in-flight uploads continue."""
+        self._stop_requested = True
+        self._wake.set()
+
+    def stopping(self) -> bool:
+        """Whether shutdown has begun (no more claims)."""
+        return self._stop_requested
+
+    async def run(self) -> None:
+        """The claiming loop (runs under the supervisor until shutdown)."""
+        while not self.stopping():
+            if self._ready is not None and not self._ready.is_set():
+                await self._wait_for(None, self._ready)
+                continue
+            self._wake.clear()
+            await self._fill_slots()
+            if self.stopping():
+                return
+            full = len(self._workers) >= self._concurrency
+            delay = None if full else await asyncio.to_thread(self._queue.seconds_until_due)
+            if delay is not None and delay <= 0:
+                continue
+            await self._wait_for(delay, self._wake)
+
+    async def _fill_slots(self) -> None:
+        while not self.stopping() and len(self._workers) < self._concurrency:
+            claimed = await asyncio.to_thread(self._queue.claim_next)
+            if claimed is None:
+                return
+            if self.stopping():
+                self._requeue(claimed)
+                return
+            worker = asyncio.create_task(self._upload(claimed), name=f"upload:{claimed.report_id}")
+            self._workers.add(worker)
+            worker.add_done_callback(self._worker_done)
+
+    def _worker_done(self, worker: asyncio.Task[None]) -> None:
+        self._workers.discard(worker)
+        self._wake.set()
+
+    async def _wait_for(self, delay: float | None, event: asyncio.Event) -> None:
+        waits: set[asyncio.Future[object]] = {asyncio.ensure_future(event.wait())}
+        if delay is not None:
+            waits.add(asyncio.ensure_future(self._sleep(delay)))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waits:
+                waiter.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+
+    async def _upload(self, claimed: ClaimedReport) -> None:
+        extra = _extra(claimed)
+        log.debug("uploading report (attempt %d)", claimed.meta.attempts + 1, extra=extra)
+        started = self._clock()
+        try:
+            await self._send(claimed)
+        except asyncio.CancelledError:
+            self._requeue(claimed)
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure is classified, none escapes
+            self._metrics.record_upload(False, self._clock() - started)
+            await self._settle_failure(claimed, classify_failure(exc))
+            return
+        self._metrics.record_upload(True, self._clock() - started)
+        try:
+            await asyncio.to_thread(self._queue.complete, claimed.report_id)
+        except QueueError:
+            # The server has it; the local file stays processing and is requeued at the next
+            # start, costing one more (deduplicated) upload — never a lost report.
+            log.exception("cannot mark an uploaded report completed", extra=extra)
+            return
+        log.info("report uploaded", extra=extra)
+
+    async def _settle_failure(self, claimed: ClaimedReport, decision: FailureDecision) -> None:
+        extra = _extra(claimed)
+        self._metrics.record_failure_kind(
+            auth=decision.auth_failed, unreachable=decision.unreachable, message=decision.message
+        )
+        try:
+            if decision.action is FailureAction.PARK:
+                self._metrics.uploads_parked += 1
+                await asyncio.to_thread(self._queue.park, claimed.report_id, decision.message)
+                log.warning("report parked: %s", decision.message, extra=extra)
+                return
+            await asyncio.to_thread(
+                self._queue.fail_retryable,
+                claimed.report_id,
+                decision.message,
+                retry_after=decision.retry_after,
+            )
+        except QueueError:
+            log.exception("cannot record a failed upload; the report stays on disk", extra=extra)
+            return
+        log.warning("upload failed, will retry: %s", decision.message, extra=extra)
+
+    def _requeue(self, claimed: ClaimedReport) -> None:
+        """Put an unfinished claim back to ``queued`` (synchronously: we may be cancelled)."""
+        try:
+            self._queue.fail_retryable(claimed.report_id, INTERRUPTED, retry_after=0.0)
+            self._queue.retry(claimed.report_id)
+        except QueueError:
+            log.exception("cannot requeue an interrupted upload", extra=_extra(claimed))
+            return
+        log.info("upload interrupted; report queued again", extra=_extra(claimed))
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for in-flight uploads; True if all finished."""
+        pending = set(self._workers)
+        if not pending:
+            return True
+        _, still_running = await asyncio.wait(pending, timeout=timeout)
+        return not still_running
+
+    async def cancel_in_flight(self) -> None:
+        """Cancel remaining uploads; each puts its report back to ``queued``."""
+        pending = set(self._workers)
+        for worker in pending:
+            worker.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def wsjf_sender(get_http: Callable[[], AsyncHttpCore]) -> Send:
+    """A :data:`Send` posting the queued WSJF bytes with the report's correlation id as the
+    request's ``X-Correlation-ID`` (``POST /api/Report/WSJF``)."""
+    from pywats._core.http import CORRELATION_HEADER
+    from pywats.domains.report import WSJF_PATH
+    from pywats.models.report import insert_result_from
+
+    async def send(claimed: ClaimedReport) -> None:
+        headers = {
+            "Content-Type": "application/json",
+            CORRELATION_HEADER: claimed.meta.correlation_id,
+        }
+        answer = await get_http().request_json(
+            "POST", WSJF_PATH, content=claimed.payload, headers=headers, idempotent=True
+        )
+        insert_result_from(answer, path=WSJF_PATH)
+
+    return send
