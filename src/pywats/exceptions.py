@@ -22,7 +22,7 @@
         ├── NotFoundError             404
         ├── ConflictError             409
         ├── RateLimitedError          429 (``retry_after`` seconds when the server said)
-        └── ServerError               5xx
+        └── ServerError               5xx (``retry_after`` when the server said)
 
 No class shadows a builtin name (hence ``WatsConnectionError``, ``WatsTimeoutError``).
 Exception text never contains credentials: callers pass only method, path and server message.
@@ -178,7 +178,22 @@ class RateLimitedError(ApiError):
 
 
 class ServerError(ApiError):
-    """5xx: the server failed."""
+    """5xx: the server failed; ``retry_after`` is its hint in seconds (e.g. with 503), if any."""
+
+    def __init__(
+        self,
+        status_code: int,
+        server_message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        correlation_id: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            status_code, server_message, method=method, path=path, correlation_id=correlation_id
+        )
+        self.retry_after = retry_after
 
 
 __all__ = [

@@ -115,7 +115,14 @@ def error_for_status(
             correlation_id=correlation_id,
             retry_after=retry_after,
         )
-    cls = _STATUS_CLASSES.get(status_code)
-    if cls is None:
-        cls = ServerError if status_code >= 500 else ApiError
+    if status_code >= 500:
+        return ServerError(
+            status_code,
+            message,
+            method=method,
+            path=path,
+            correlation_id=correlation_id,
+            retry_after=retry_after,
+        )
+    cls = _STATUS_CLASSES.get(status_code, ApiError)
     return cls(status_code, message, method=method, path=path, correlation_id=correlation_id)

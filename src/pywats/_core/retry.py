@@ -33,7 +33,7 @@ class RetryPolicy:
     """Exponential backoff with full jitter, capped; ``max_attempts`` counts the first try.
 
     The delay before retry ``n`` (1-based) is uniform in ``[0, min(cap, base * 2**(n-1))]``;
-    a server ``Retry-After`` replaces it (still capped by ``max_retry_after``).
+    a server ``Retry-After`` (on 429 or 5xx) replaces it, capped by ``max_retry_after``.
     """
 
     max_attempts: int = 4
@@ -63,7 +63,7 @@ class RetryPolicy:
         """Seconds to wait before trying again after ``attempt`` (1-based) failed, or ``None``."""
         if not idempotent or attempt >= self.max_attempts or not is_retryable_error(error):
             return None
-        hint = error.retry_after if isinstance(error, RateLimitedError) else None
+        hint = error.retry_after if isinstance(error, RateLimitedError | ServerError) else None
         if hint is not None:
             return min(hint, self.max_retry_after)
         return self.backoff(attempt, rng)

@@ -148,6 +148,8 @@ def test_next_delay_honours_retry_after_but_caps_it() -> None:
     huge = RateLimitedError(429, "", retry_after=3600.0)
     assert policy.next_delay(attempt=1, idempotent=True, error=hinted, rng=rng) == 5.0
     assert policy.next_delay(attempt=1, idempotent=True, error=huge, rng=rng) == 60.0
+    unavailable = ServerError(503, "maintenance", retry_after=4.0)
+    assert policy.next_delay(attempt=1, idempotent=True, error=unavailable, rng=rng) == 4.0
 
 
 def test_retry_policy_from_and_validation() -> None:
