@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
+from pywats.exceptions import InvalidArgumentError, NotFoundError, UnexpectedResponseError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
@@ -25,6 +25,17 @@ def parse_model(model: type[ModelT], data: Any, method: str, path: str) -> Model
         raise UnexpectedResponseError(
             f"unexpected {model.__name__} body: {_first_error(exc)}", method=method, path=path
         ) from None
+
+
+def parse_found(model: type[ModelT], data: Any, method: str, path: str) -> ModelT:
+    """Like :func:`parse_model` for lookups: an empty body is the server's "nothing found".
+
+    Some WATS GET endpoints answer 200 with an empty body instead of 404; both become
+    :class:`NotFoundError` so callers handle one case.
+    """
+    if data is None:
+        raise NotFoundError(404, "empty answer: nothing found", method=method, path=path)
+    return parse_model(model, data, method, path)
 
 
 def parse_list(model: type[ModelT], data: Any, method: str, path: str) -> list[ModelT]:

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_as, parse_list, parse_model
+from pywats.domains._process_parsing import parse_as, parse_found, parse_list
 from pywats.exceptions import UnexpectedResponseError
 from pywats.models.process import Process, ProcessDetail, RepairType
 
@@ -50,7 +50,7 @@ class AsyncProcessDomain(AsyncDomain):
         """Internal: one process by GUID (``GET /api/internal/Process/GetProcess/{id}``)."""
         path = f"/api/internal/Process/GetProcess/{quote(str(process_id), safe='')}"
         data = await self._http.request_json("GET", path)
-        return parse_model(ProcessDetail, data, "GET", path)
+        return parse_found(ProcessDetail, data, "GET", path)
 
     async def get_repair_operations(self) -> dict[int, RepairType]:
         """Internal: repair configurations by process code, with fail-code trees.
@@ -76,4 +76,4 @@ class AsyncProcessDomain(AsyncDomain):
         """
         path = f"/api/internal/Process/GetRepairOperation/{quote(str(process_id), safe='')}"
         data = await self._http.request_json("GET", path, params={"processCode": process_code})
-        return parse_model(RepairType, data, "GET", path)
+        return parse_found(RepairType, data, "GET", path)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pywats._core.odata import Filter
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_list, parse_model, path_segment
+from pywats.domains._process_parsing import parse_found, parse_list, parse_model, path_segment
 from pywats.models.product import (
     Bom,
     BomItem,
@@ -27,13 +27,13 @@ class AsyncProductDomain(AsyncDomain):
         """Get a product with its revisions (``GET /api/Product/{partNumber}``)."""
         path = f"/api/Product/{path_segment(part_number)}"
         data = await self._http.request_json("GET", path)
-        return parse_model(Product, data, "GET", path)
+        return parse_found(Product, data, "GET", path)
 
     async def get_product_revision(self, part_number: str, revision: str) -> ProductRevision:
         """Get one revision (``GET /api/Product/{partNumber}/{revision}``)."""
         path = f"/api/Product/{path_segment(part_number)}/{path_segment(revision)}"
         data = await self._http.request_json("GET", path)
-        return parse_model(ProductRevision, data, "GET", path)
+        return parse_found(ProductRevision, data, "GET", path)
 
     async def query_products(
         self,

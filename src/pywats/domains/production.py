@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_list, parse_model, path_segment
+from pywats.domains._process_parsing import parse_found, parse_list, parse_model, path_segment
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.production import (
     BarcodeIdentifier,
@@ -56,7 +56,7 @@ class AsyncProductionDomain(AsyncDomain):
         """
         path = f"/api/Production/Unit/{path_segment(serial_number)}/{path_segment(part_number)}"
         data = await self._http.request_json("GET", path)
-        return parse_model(Unit, data, "GET", path)
+        return parse_found(Unit, data, "GET", path)
 
     async def save_units(self, units: Sequence[Unit]) -> UnitsSaveResult:
         """Add or update units by serial number (``PUT /api/Production/Units``).

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from pywats._core.odata import field
 from pywats.client import AsyncWATS
 from pywats.domains.product import AsyncProductDomain
-from pywats.exceptions import BadRequestError, InvalidArgumentError, NotFoundError
+from pywats.exceptions import (
+    BadRequestError,
+    InvalidArgumentError,
+    NotFoundError,
+    UnexpectedResponseError,
+)
 from pywats.models.product import Bom, BomComponent, Product, ProductRevision
 from pywats_emulator.routes._product_wsbf import parse_wsbf
 from pywats_emulator.testing import EmulatorHandle
@@ -149,3 +155,22 @@ async def test_product_groups(product: AsyncProductDomain) -> None:
     assert await product.get_product_groups_by_product("PCBA-2000", revision="1") == []
     with pytest.raises(NotFoundError):
         await product.add_product_group_filter("No group", "PCBA-2000")
+
+
+async def test_empty_and_malformed_answers_become_typed_errors() -> None:
+    # Real servers answer some lookups with 200 and an empty body; the emulator never does,
+    # so this server quirk is played by a transport that answers like that server.
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/EMPTY"):
+            return httpx.Response(200, content=b"")
+        return httpx.Response(200, json={"name": "no part number"})
+
+    transport = httpx.MockTransport(answer)
+    async with AsyncWATS(
+        base_url="http://127.0.0.1:1", token="dG9rZW4=", transport=transport
+    ) as wats:
+        with pytest.raises(NotFoundError):
+            await wats.product.get_product("EMPTY")
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await wats.product.get_product("BROKEN")
+        assert "partNumber" in str(caught.value)
