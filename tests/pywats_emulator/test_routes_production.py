@@ -384,6 +384,12 @@ def test_reserve_through_the_internal_call(api: httpx.Client, emulator: Emulator
         json={"sn": {"requestType": "Steal", "serialNumberType": SN_TYPE}},
     )
     assert bad.status_code == 400
+    typed = api.post(
+        "/api/internal/Production/GetAndReserveNewSerialNumbers",
+        json={"sn": {"serialNumberType": SN_TYPE, "batchSize": 1, "refSN": {"no": 1}}},
+    )
+    assert typed.status_code == 400
+    assert "refSN" in typed.json()["Message"]
 
 
 def test_by_reference_and_by_range(api: httpx.Client) -> None:
@@ -489,6 +495,10 @@ def test_barcode_identifier_validation(api: httpx.Client) -> None:
     assert api.put("/api/BarcodeIdentifiers/BarcodeIdentifier", json={}).status_code == 400
     ghost = api.put("/api/BarcodeIdentifiers/BarcodeIdentifier", json={"id": 999, "pattern": "x"})
     assert ghost.status_code == 404
+    for wrong in ({"pattern": "x", "order": "first"}, {"pattern": "x", "serialNumber": 5}):
+        response = api.put("/api/BarcodeIdentifiers/BarcodeIdentifier", json=wrong)
+        assert response.status_code == 400
+        assert "must be" in response.json()["Message"]
 
 
 def test_workflow_start_and_end_test(api: httpx.Client) -> None:

@@ -134,3 +134,19 @@ def field(data: Mapping[str, Any], name: str) -> Any:
         if key.lower() == wanted:
             return value
     return None
+
+
+def text_field(data: Mapping[str, Any], name: str) -> str | None:
+    """A body field that must be a string when present (``null`` counts as absent)."""
+    value = field(data, name)
+    if value is not None and not isinstance(value, str):
+        raise bad_request(f"The field '{name}' must be a string.")
+    return value
+
+
+def int_field(data: Mapping[str, Any], name: str) -> int | None:
+    """A body field that must be an integer when present (``null`` counts as absent)."""
+    value = field(data, name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise bad_request(f"The field '{name}' must be an integer.")
+    return value

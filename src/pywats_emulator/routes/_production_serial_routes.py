@@ -22,6 +22,7 @@ from pywats_emulator.routes._process_params import (
     parse_bool,
     parse_int,
     required_int,
+    text_field,
 )
 from pywats_emulator.routes._production_serials import (
     Allocation,
@@ -114,16 +115,16 @@ def _allocation_from_body(data: Any) -> Allocation:
     request_type = str(field(request, "requestType") or "Take").lower()
     if request_type not in ("take", "reserve"):
         raise bad_request("requestType must be Take or Reserve.")
-    type_name = field(request, "serialNumberType")
-    if not isinstance(type_name, str) or not type_name:
+    type_name = text_field(request, "serialNumberType")
+    if not type_name:
         raise bad_request("serialNumberType is required.")
     in_sequence = field(request, "onlyInSequence")
     return Allocation(
         type_name=type_name,
         quantity=parse_int(str(field(request, "batchSize") or "0"), "batchSize"),
-        ref_sn=field(request, "refSN"),
-        ref_pn=field(request, "refPN"),
-        station_name=field(request, "stationName"),
+        ref_sn=text_field(request, "refSN"),
+        ref_pn=text_field(request, "refPN"),
+        station_name=text_field(request, "stationName"),
         only_in_sequence=parse_bool(str(in_sequence), "onlyInSequence")
         if in_sequence is not None
         else False,

@@ -25,12 +25,14 @@ from pywats_emulator.routes._process_params import (
     body_object,
     field,
     guarded,
+    int_field,
     not_found,
     optional_bool,
     optional_str,
     parse_int,
     required_int,
     required_str,
+    text_field,
 )
 from pywats_emulator.routes._production_barcode import BarcodeRuleError, check_rule, identify
 from pywats_emulator.routes._production_boxbuild import add_child, check_children, remove_child
@@ -143,36 +145,17 @@ def _barcode_json(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _save_barcode(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
-    values = {
-        name: field(body, name)
-        for name in (
-            "pattern",
-            "serialNumber",
-            "partNumber",
-            "revision",
-            "batchNumber",
-            "process",
-            "order",
-            "description",
-        )
-    }
-    if not isinstance(values["pattern"], str) or not values["pattern"]:
+    names = ("pattern", "serialNumber", "partNumber", "revision", "batchNumber", "process")
+    values: dict[str, Any] = {name: text_field(body, name) for name in names}
+    if not values["pattern"]:
         raise bad_request("A barcode identifier needs a pattern.")
     try:
         check_rule(values)
     except BarcodeRuleError as exc:
         raise bad_request(str(exc)) from None
-    row = (
-        values["pattern"],
-        values["serialNumber"],
-        values["partNumber"],
-        values["revision"],
-        values["batchNumber"],
-        values["process"],
-        int(values["order"] or 0),
-        values["description"],
-    )
-    rule_id = field(body, "id")
+    order = int_field(body, "order") or 0
+    row = (*values.values(), order, text_field(body, "description"))
+    rule_id = int_field(body, "id")
     with store.transaction():
         if rule_id:
             cursor = store.execute(
