@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="fault-injection random seed")
     parser.add_argument(
+        "--loop-counters", choices=("strict", "export", "either"), default="either",
+        help="loop num/endingIndex rule on submit (strict = server 2026.1)",
+    )  # fmt: skip
+    parser.add_argument(
         "--demo-reports", type=int, default=0, metavar="N",
         help="store N demo test reports when the database has none",
     )  # fmt: skip
@@ -73,6 +77,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     config = EmulatorConfig(
         host=args.host, port=args.port, db=args.db, token=args.token,
         registration_token=args.registration_token, seed=args.seed, faults=tuple(rules),
+        loop_counters=args.loop_counters,
     )  # fmt: skip
     return replace(config, users=users) if users else config
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .faults import FaultRule
 
+# Loop-counter convention on submit (report-formats.md §8.3 rule 6): "strict" as server
+# 2026.1 (num = endingIndex + 1), "export" as exports write them, or "either".
+LoopCounters = Literal["strict", "export", "either"]
 DEFAULT_TOKEN = "ZW11bGF0b3I6ZW11bGF0b3I="  # base64("emulator:emulator")
 SERVER_VERSION = "2026.1.5.324"
 
@@ -16,7 +20,8 @@ class EmulatorConfig:
 
     ``token`` is the API token accepted after ``Basic ``; ``users`` maps user names to
     passwords accepted as ``Basic base64(user:password)``; ``registration_token`` is what
-    ``POST /api/internal/Client/Register`` accepts raw (defaults to ``token``).
+    ``POST /api/internal/Client/Register`` accepts raw (defaults to ``token``);
+    ``loop_counters`` picks the loop-counter rule applied to submitted reports.
     """
 
     host: str = "127.0.0.1"
@@ -29,6 +34,7 @@ class EmulatorConfig:
     server_name: str = "pywats-emulator"
     server_version: str = SERVER_VERSION
     faults: tuple[FaultRule, ...] = ()
+    loop_counters: LoopCounters = "either"
 
     @property
     def accepted_registration_token(self) -> str:

@@ -15,6 +15,8 @@ from pywats.exceptions import ReportFormatError
 from pywats.report import Step, UURReport, UUTReport, parse_wsjf, validate
 from pywats.report.wsxf import parse_wsxf
 
+from .config import LoopCounters
+
 Report = UUTReport | UURReport
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?$")
 _MEASUREMENT_ARRAYS = ("numericMeas", "stringMeas", "booleanMeas")
@@ -46,25 +48,35 @@ class ProcessInfo:
 ProcessLookup = Callable[[int], ProcessInfo | None]
 
 
-def check_wsjf(data: bytes | str, processes: ProcessLookup | None = None) -> Report:
+def check_wsjf(
+    data: bytes | str,
+    processes: ProcessLookup | None = None,
+    loop_counters: LoopCounters = "either",
+) -> Report:
     """Parse and validate WSJF; raises :class:`ReportRejected` with the server's text."""
     try:
         report = parse_wsjf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report, processes)
+    return check_report(report, processes, loop_counters)
 
 
-def check_wsxf(data: bytes | str, processes: ProcessLookup | None = None) -> Report:
+def check_wsxf(
+    data: bytes | str,
+    processes: ProcessLookup | None = None,
+    loop_counters: LoopCounters = "either",
+) -> Report:
     """Parse WSXF (converted to the WSJF model) and validate it like WSJF."""
     try:
         report = parse_wsxf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report, processes)
+    return check_report(report, processes, loop_counters)
 
 
-def check_report(report: Report, processes: ProcessLookup | None = None) -> Report:
+def check_report(
+    report: Report, processes: ProcessLookup | None = None, loop_counters: LoopCounters = "either"
+) -> Report:
     """Apply the validation rules, then the server-configuration rules (§8.3 rule 4).
 
     ``processes`` looks up configured operations; ``None`` skips those checks (no process
@@ -72,7 +84,7 @@ def check_report(report: Report, processes: ProcessLookup | None = None) -> Repo
     """
     problems = [
         f"{wats_path(report, p.path)}: {p.message}" if p.path else p.message
-        for p in validate(report)
+        for p in validate(report, loop_counters=loop_counters)
     ]
     if processes is not None:
         problems.extend(process_problems(report, processes))

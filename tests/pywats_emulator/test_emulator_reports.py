@@ -6,7 +6,7 @@ import base64
 import io
 import json
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pytest
 from pywats.report import parse_wsjf
 from pywats.report.wsxf import parse_wsxf, to_wsxf
 from pywats_emulator.certificate import pdf_text
+from pywats_emulator.config import EmulatorConfig, LoopCounters
 from pywats_emulator.demo import demo_uur, demo_uut
 from pywats_emulator.testing import EmulatorHandle
 
@@ -290,3 +291,25 @@ async def test_certificate_is_a_pdf_naming_the_unit(http: httpx.AsyncClient) -> 
 def test_pdf_text_escapes_and_stays_latin1() -> None:
     assert pdf_text("a(b)\\c") == "a\\(b\\)\\\\c"
     assert pdf_text("Ωhm") == "?hm"
+
+
+def looped(number: int, num: int, ending_index: int) -> dict[str, Any]:
+    report = demo_uut(number)
+    report["root"]["steps"][0]["loop"] = {
+        "num": num, "endingIndex": ending_index, "passed": num, "failed": 0,
+    }  # fmt: skip
+    return report
+
+
+@pytest.mark.parametrize(
+    ("rule", "accepted"),
+    [("either", [True, True]), ("strict", [False, True]), ("export", [True, False])],
+)
+async def test_loop_counter_rule_is_configurable(
+    emulator_factory: Callable[..., EmulatorHandle], rule: LoopCounters, accepted: list[bool]
+) -> None:
+    handle = emulator_factory(EmulatorConfig(port=0, loop_counters=rule))
+    async with httpx.AsyncClient(base_url=handle.base_url, headers=handle.auth_headers) as c:
+        export_style = await submit(c, looped(1, num=2, ending_index=2))
+        strict_style = await submit(c, looped(2, num=3, ending_index=2))
+    assert [export_style.status_code == 200, strict_style.status_code == 200] == accepted

@@ -78,7 +78,7 @@ class ReportRoutes:
         """``POST /api/Report/WSJF``."""
         data = await request.body()
         try:
-            report = check_wsjf(data, self._processes())
+            report = check_wsjf(data, self._processes(), self.state.config.loop_counters)
         except ReportRejected as exc:
             return error_response(400, exc.message)
         return self._save(request, report, data.decode("utf-8"), "wsjf")
@@ -87,7 +87,7 @@ class ReportRoutes:
         """``POST /api/Report/WSXF`` (stored converted to WSJF)."""
         data = await request.body()
         try:
-            report = check_wsxf(data, self._processes())
+            report = check_wsxf(data, self._processes(), self.state.config.loop_counters)
         except ReportRejected as exc:
             return error_response(400, exc.message)
         body = report.model_dump_json(by_alias=True, exclude_unset=True)
