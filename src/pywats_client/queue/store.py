@@ -10,6 +10,7 @@ caller how long to wait.
 from __future__ import annotations
 
 import builtins
+import json
 import logging
 import random
 import threading
@@ -22,6 +23,7 @@ from typing import Any
 
 import filelock
 
+from pywats.exceptions import ReportFormatError
 from pywats_client.errors import (
     CorruptEntryError,
     DiskSpaceError,
@@ -58,6 +60,15 @@ from pywats_client.queue.recovery import recover
 
 Clock = Callable[[], float]
 _log = logging.getLogger(__name__)
+
+
+def _check_accept_input(payload: object, source: Mapping[str, Any] | None) -> None:
+    if not isinstance(payload, bytes) or not payload:
+        raise ReportFormatError("the report payload must be non-empty WSJF bytes")
+    try:
+        json.dumps(dict(source or {}))
+    except (TypeError, ValueError) as exc:
+        raise QueueError(f"source metadata must be JSON-serialisable: {exc}") from None
 
 
 class ReportQueue:
@@ -183,6 +194,7 @@ class ReportQueue:
         :class:`pywats.exceptions.ReportFormatError` for a report id that is not a GUID.
         """
         rid = normalize_report_id(report_id)
+        _check_accept_input(payload, source)
         digest = sha256_hex(payload)
         with self._accept_lock:
             self._require_open()

@@ -305,3 +305,15 @@ def test_correlation_ids_are_generated_from_the_injected_rng(
     assert first.entry.meta is not None
     assert second.entry.meta is not None
     assert first.entry.meta.correlation_id == second.entry.meta.correlation_id
+
+
+@pytest.mark.parametrize("payload", [b"", "text, not bytes"])
+def test_payload_must_be_non_empty_bytes(open_queue: QueueFactory, payload: object) -> None:
+    with pytest.raises(ReportFormatError, match="non-empty WSJF bytes"):
+        open_queue().accept(payload, make_report(1)[1])  # type: ignore[arg-type]
+
+
+def test_source_metadata_must_be_json(open_queue: QueueFactory, queue_dir: Path) -> None:
+    with pytest.raises(QueueError, match="JSON"):
+        open_queue().accept(*make_report(1), source={"when": object()})
+    assert disk_files(queue_dir) == []
