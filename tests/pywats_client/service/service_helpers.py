@@ -10,7 +10,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pywats_client.config import write_token
 from pywats_client.service import READY_PREFIX, state_dir_for
@@ -26,13 +26,12 @@ def report_bytes(number: int, report_id: str | None = None) -> tuple[str, bytes]
     return body["id"], json.dumps(body).encode()
 
 
-def write_config(folder: Path, server_url: str, token: str, **overrides: Any) -> Path:
-    """A service config in ``folder`` (token in a 0600 file, queue in ``folder/queue``)."""
+def write_config(folder: Path, server_url: str, token: str | None, **overrides: Any) -> Path:
+    """A service config in ``folder`` (token in a 0600 file, queue in ``folder/queue``);
+    ``token=None`` leaves the token out (registration mode)."""
     folder.mkdir(parents=True, exist_ok=True)
-    write_token(folder / "api.token", token)
     config: dict[str, Any] = {
         "server_url": server_url,
-        "token_file": "api.token",
         "queue_dir": "queue",
         "station_name": "TEST-STATION",
         "backoff": {
@@ -46,6 +45,9 @@ def write_config(folder: Path, server_url: str, token: str, **overrides: Any) ->
         "shutdown": {"graceful_timeout_seconds": 10.0, "force_timeout_seconds": 10.0},
         "limits": {"min_free_bytes": 0},
     }
+    if token is not None:
+        write_token(folder / "api.token", token)
+        config["token_file"] = "api.token"
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(config.get(key), dict):
             config[key] = {**config[key], **value}
@@ -97,19 +99,30 @@ class ServiceProcess:
 
     def __init__(self, config_path: Path, env: dict[str, str] | None = None) -> None:
         self.config_path = config_path
+        # The service's log goes to a file: an unread stderr pipe would fill up and block it.
+        self.log_path = config_path.parent / "service.log"
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen[str] | None = None
+        self._log: TextIO | None = None
         self.control_url = ""
 
-    def start(self) -> ServiceProcess:
+    def spawn(self) -> ServiceProcess:
+        """Start the process without waiting for it to be ready."""
+        self._log = self.log_path.open("a", encoding="utf-8")
         self.proc = subprocess.Popen(
             service_command(self.config_path),
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
             text=True,
             env=self.env,
             cwd=REPO_ROOT,
         )
+        return self
+
+    def start(self) -> ServiceProcess:
+        """Start the process and wait for its ready line (the control API is up)."""
+        self.spawn()
+        assert self.proc is not None
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             if line.startswith(READY_PREFIX):
@@ -124,9 +137,10 @@ class ServiceProcess:
         return self.proc.pid
 
     def stderr(self) -> str:
-        assert self.proc is not None
-        assert self.proc.stderr is not None
-        return self.proc.stderr.read()
+        """Everything the service wrote to stderr (its log) so far."""
+        if self._log is not None:
+            self._log.flush()
+        return self.log_path.read_text(encoding="utf-8")
 
     def kill(self) -> None:
         """``kill -9`` (TerminateProcess on Windows)."""
@@ -135,9 +149,16 @@ class ServiceProcess:
         self.proc.wait()
         self.close()
 
+    def terminate(self, timeout: float = 120.0) -> int:
+        """SIGTERM (Windows: terminate) and wait; returns the exit code."""
+        assert self.proc is not None
+        self.proc.terminate()
+        code = self.proc.wait(timeout=timeout)
+        return code
+
     def close(self) -> None:
-        if self.proc is None:
-            return
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
+        if self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None

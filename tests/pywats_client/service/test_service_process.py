@@ -1,0 +1,80 @@
+"""The service as a real process: SIGTERM during uploads, one instance per queue folder."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from service_helpers import ServiceProcess, control_token, report_bytes, wait_until, write_config
+
+from pywats_client.control import ControlClient
+from pywats_client.instance_lock import InstanceLock
+from pywats_client.service import EXIT_LOCKED, EXIT_OK
+from pywats_client.station import REGISTRATION_TOKEN_ENV
+from pywats_emulator.faults import FaultKind, FaultRule
+from pywats_emulator.testing import EmulatorHandle
+
+GRACEFUL = 1.0
+FORCE = 5.0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is a POSIX signal")
+async def test_sigterm_during_uploads_requeues_releases_the_lock_and_disconnects(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    folder = tmp_path / "station"
+    config = write_config(
+        folder, emulator.base_url, None, request_timeout_seconds=60.0,
+        shutdown={"graceful_timeout_seconds": GRACEFUL, "force_timeout_seconds": FORCE},
+    )  # fmt: skip
+    # Registration mode: the station registers itself, so a disconnect is due at the end.
+    env = {REGISTRATION_TOKEN_ENV: emulator.token}
+    emulator.faults.set(FaultRule(FaultKind.LATENCY, path="/api/report", delay=60.0))
+    service = ServiceProcess(config, env).start()
+    try:
+        async with ControlClient(control_token(folder), base_url=service.control_url) as control:
+            for number in range(3):
+                await control.submit(report_bytes(number)[1], f"r{number}.json")
+
+            async def uploading() -> bool:
+                return bool((await control.status())["uploads_in_flight"] == 3)
+
+            await wait_until(uploading, what="3 uploads in flight")
+        assert service.proc is not None
+        service.proc.send_signal(signal.SIGTERM)
+        # A hang guard with the service's own promise as the limit: graceful + force.
+        assert service.proc.wait(timeout=GRACEFUL + FORCE + 5) == EXIT_OK
+    finally:
+        service.close()
+    queue_dir = folder / "queue"
+    assert len(list(queue_dir.glob("*.queued"))) == 3
+    assert not list(queue_dir.glob("*.processing"))
+    with InstanceLock(queue_dir):
+        pass  # released: a new holder gets it at once
+    rows = emulator.store.query("SELECT misc_info FROM clients WHERE name = 'TEST-STATION'")
+    assert [row["misc_info"] for row in rows] == ["pywats-client stopped"]
+    assert "stopping: cancelling 3 unfinished upload(s)" in service.stderr()
+
+
+def test_second_instance_is_refused_naming_the_holder_and_a_stale_lock_is_recovered(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    config = write_config(tmp_path / "station", emulator.base_url, emulator.token)
+    first = ServiceProcess(config).start()
+    second = ServiceProcess(config)
+    try:
+        second.spawn()
+        assert second.proc is not None
+        assert second.proc.wait(timeout=120) == EXIT_LOCKED
+        assert f"PID {first.pid}" in second.stderr()
+    finally:
+        second.close()
+        first.kill()
+    # kill -9 left the lock file behind; the OS released the lock itself.
+    third = ServiceProcess(config).start()
+    try:
+        assert third.terminate() == EXIT_OK
+    finally:
+        third.close()
