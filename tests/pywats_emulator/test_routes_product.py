@@ -135,6 +135,9 @@ def test_query_filters_orders_and_pages(api: httpx.Client) -> None:
     bad = api.get("/api/Product/Query", params={"$filter": "colour eq 'red'"})
     assert bad.status_code == 400
     assert "colour" in bad.json()["Message"]
+    mismatch = api.get("/api/Product/Query", params={"$filter": "state gt 'x'"})
+    assert mismatch.status_code == 400
+    assert "compare" in mismatch.json()["Message"]
 
 
 def test_put_product_creates_then_updates(api: httpx.Client) -> None:

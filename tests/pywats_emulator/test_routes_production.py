@@ -273,6 +273,8 @@ def test_put_batches(api: httpx.Client, emulator: EmulatorHandle) -> None:
         ("BATCH-2", None),
     ]
     assert api.put("/api/Production/Batches", json=[{"batchSize": 1}]).status_code == 400
+    too_big = api.put("/api/Production/Batches", json=[{"batchNumber": "B", "batchSize": 2**70}])
+    assert too_big.status_code == 400
 
 
 def test_unit_phases_catalogue(api: httpx.Client) -> None:
@@ -346,6 +348,7 @@ def test_take_when_the_pool_runs_short(api: httpx.Client) -> None:
         ({"serialNumberType": SN_TYPE, "quantity": "many"}, 400),
         ({"quantity": "1"}, 400),
         ({"serialNumberType": SN_TYPE, "quantity": "1", "format": "JSON"}, 400),
+        ({"serialNumberType": SN_TYPE, "quantity": "99999999999999999999"}, 400),
     ],
 )
 def test_take_errors(api: httpx.Client, params: dict[str, str], status: int) -> None:

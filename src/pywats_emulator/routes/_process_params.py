@@ -16,6 +16,7 @@ from starlette.responses import Response
 from pywats_emulator.http import BadRequest, error_response
 
 Handler = Callable[[Request], Awaitable[Response]]
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 class RouteError(Exception):
@@ -108,9 +109,12 @@ def required_int(params: Mapping[str, str], name: str) -> int:
 def parse_int(value: str, name: str) -> int:
     """An integer or a 400 naming the parameter."""
     try:
-        return int(value.strip())
+        number = int(value.strip())
     except ValueError:
         raise bad_request(f"The value '{value}' is not valid for {name}.") from None
+    if not fits_int64(number):
+        raise bad_request(f"The value '{value}' is out of range for {name}.")
+    return number
 
 
 def body_list(data: Any, what: str) -> list[dict[str, Any]]:
@@ -136,6 +140,11 @@ def field(data: Mapping[str, Any], name: str) -> Any:
     return None
 
 
+def fits_int64(number: int) -> bool:
+    """Whether ``number`` fits SQLite's INTEGER (and .NET's ``long``)."""
+    return INT64_MIN <= number <= INT64_MAX
+
+
 def text_field(data: Mapping[str, Any], name: str) -> str | None:
     """A body field that must be a string when present (``null`` counts as absent)."""
     value = field(data, name)
@@ -147,6 +156,8 @@ def text_field(data: Mapping[str, Any], name: str) -> str | None:
 def int_field(data: Mapping[str, Any], name: str) -> int | None:
     """A body field that must be an integer when present (``null`` counts as absent)."""
     value = field(data, name)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not fits_int64(value)
+    ):
         raise bad_request(f"The field '{name}' must be an integer.")
     return value

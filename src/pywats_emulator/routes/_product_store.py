@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._process_params import bad_request, field, not_found
+from pywats_emulator.routes._process_params import bad_request, field, fits_int64, not_found
 from pywats_emulator.routes._process_seed import seed_guid
 from pywats_emulator.routes._product_wsbf import WsbfBom
 from pywats_emulator.store import Store
@@ -400,7 +400,7 @@ def _columns(body: Mapping[str, Any], spec: Mapping[str, tuple[str, type]]) -> d
 
 def _is_kind(value: Any, kind: type) -> bool:
     if kind is int:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and fits_int64(value)
     return isinstance(value, kind)
 
 

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from pywats_emulator.routes._process_params import bad_request, not_found
+from pywats_emulator.routes._process_params import bad_request, fits_int64, not_found
 from pywats_emulator.store import Store
 
 IDENTIFIER_NAMES = {0: "SerialNumber", 1: "MACAddress", 2: "IMEI"}
@@ -195,7 +195,10 @@ def address_of(identifier: int, serial_number: str) -> int:
     digits = re.search(r"(\d+)$", serial_number.strip())
     if digits is None:
         raise bad_request(f"'{serial_number}' has no numeric part to order it by.")
-    return int(digits.group(1))
+    address = int(digits.group(1))
+    if not fits_int64(address):
+        raise bad_request(f"'{serial_number}' has a numeric part too large to store.")
+    return address
 
 
 def parse_upload(data: bytes, fmt: str) -> list[str]:

@@ -170,7 +170,7 @@ def phase_name(phase_id: int) -> str:
 def parse_phase(value: str) -> int:
     """A phase given as its numeric id or its name (any case)."""
     text = value.strip()
-    if text.isdigit() and int(text) in PHASES:
+    if text.isdigit() and len(text) < 6 and int(text) in PHASES:
         return int(text)
     for phase_id, name in PHASES.items():
         if name.lower() == text.lower():

@@ -18,7 +18,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response
-from pywats_emulator.routes._process_params import guarded, not_found, optional_bool, optional_int
+from pywats_emulator.routes._process_params import (
+    fits_int64,
+    guarded,
+    not_found,
+    optional_bool,
+    optional_int,
+)
 from pywats_emulator.routes._process_seed import (
     SEED_PROCESSES,
     repair_codes,
@@ -135,7 +141,10 @@ def find_process(store: Store, code_or_name: str) -> sqlite3.Row | None:
     """A process by code (digits) or by name (any case)."""
     text = code_or_name.strip()
     if text.isdigit():
-        return store.query_one("SELECT * FROM processes WHERE code = ?", (int(text),))
+        code = int(text)
+        if not fits_int64(code):
+            return None
+        return store.query_one("SELECT * FROM processes WHERE code = ?", (code,))
     return store.query_one("SELECT * FROM processes WHERE name = ?", (text,))
 
 

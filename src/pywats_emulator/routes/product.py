@@ -62,16 +62,17 @@ def seed(store: Store) -> None:
 
 def query_products(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
     """Apply ``$filter``, ``$orderby``, ``$skip`` and ``$top`` to ``ProductView`` rows."""
-    try:
-        predicate = parse_filter(optional_str(params, "$filter") or "", QUERY_FIELDS)
-        order = parse_orderby(optional_str(params, "$orderby") or "partNumber", QUERY_FIELDS)
-    except ODataError as exc:
-        raise bad_request(f"The query specified in the URI is not valid. {exc}") from None
     top = optional_int(params, "$top")
     skip = optional_int(params, "$skip") or 0
     if (top is not None and top < 0) or skip < 0:
         raise bad_request("$top and $skip must not be negative.")
-    chosen = apply_orderby([row for row in rows if predicate(row)], order)
+    try:
+        predicate = parse_filter(optional_str(params, "$filter") or "", QUERY_FIELDS)
+        order = parse_orderby(optional_str(params, "$orderby") or "partNumber", QUERY_FIELDS)
+        # Type mismatches (a number compared with text) only show while filtering.
+        chosen = apply_orderby([row for row in rows if predicate(row)], order)
+    except ODataError as exc:
+        raise bad_request(f"The query specified in the URI is not valid. {exc}") from None
     end = skip + (DEFAULT_TOP if top is None else top)
     return [dict(row) for row in chosen[skip:end]]
 

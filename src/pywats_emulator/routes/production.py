@@ -319,11 +319,9 @@ class UnitRoutes:
         counts = {"insertCount": 0, "updateCount": 0}
         with self.store.transaction():
             for body in bodies:
-                number, size = field(body, "batchNumber"), field(body, "batchSize")
-                if not isinstance(number, str) or not number:
+                number, size = text_field(body, "batchNumber"), int_field(body, "batchSize")
+                if not number:
                     raise bad_request("Every batch needs a batchNumber.")
-                if size is not None and not isinstance(size, int):
-                    raise bad_request("batchSize must be an integer.")
                 old = self.store.query_one(
                     "SELECT 1 FROM production_batches WHERE batch_number = ?", (number,)
                 )
