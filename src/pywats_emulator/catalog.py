@@ -6,7 +6,9 @@ subset of modules; every look-up then answers "unknown" instead of failing.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from typing import Any
 
 from .store import Store
 from .submission import ProcessInfo
@@ -41,6 +43,17 @@ class Catalog:
         """The configured name of operation ``code``."""
         info = self.process(code) if code is not None else None
         return info.name if info is not None else None
+
+    def repair_type(self, code: int) -> dict[str, Any] | None:
+        """The ``RepairType`` configuration of repair operation ``code``, or ``None``."""
+        row = self._one("SELECT config FROM repair_operations WHERE process_code = ?", (code,))
+        if row is None:
+            return None
+        try:
+            config = json.loads(row[0])
+        except (TypeError, ValueError):
+            return None
+        return config if isinstance(config, dict) else None
 
     def product_name(self, part_number: str | None) -> str | None:
         """The product register's name for ``part_number``."""

@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="loop num/endingIndex rule on submit (strict = server 2026.1)",
     )  # fmt: skip
     parser.add_argument(
+        "--check-repair-types", action="store_true",
+        help="reject repair reports whose fail codes or misc infos the repair type lacks",
+    )  # fmt: skip
+    parser.add_argument(
         "--demo-reports", type=int, default=0, metavar="N",
         help="store N demo test reports when the database has none",
     )  # fmt: skip
@@ -77,7 +81,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     config = EmulatorConfig(
         host=args.host, port=args.port, db=args.db, token=args.token,
         registration_token=args.registration_token, seed=args.seed, faults=tuple(rules),
-        loop_counters=args.loop_counters,
+        loop_counters=args.loop_counters, check_repair_types=args.check_repair_types,
     )  # fmt: skip
     return replace(config, users=users) if users else config
 

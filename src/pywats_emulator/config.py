@@ -21,7 +21,9 @@ class EmulatorConfig:
     ``token`` is the API token accepted after ``Basic ``; ``users`` maps user names to
     passwords accepted as ``Basic base64(user:password)``; ``registration_token`` is what
     ``POST /api/internal/Client/Register`` accepts raw (defaults to ``token``);
-    ``loop_counters`` picks the loop-counter rule applied to submitted reports.
+    ``loop_counters`` picks the loop-counter rule applied to submitted reports;
+    ``check_repair_types`` also checks repair reports' fail codes and misc infos against
+    their repair type (off by default: most test data uses placeholder codes).
     """
 
     host: str = "127.0.0.1"
@@ -35,6 +37,7 @@ class EmulatorConfig:
     server_version: str = SERVER_VERSION
     faults: tuple[FaultRule, ...] = ()
     loop_counters: LoopCounters = "either"
+    check_repair_types: bool = False
 
     @property
     def accepted_registration_token(self) -> str:

@@ -8,14 +8,16 @@ the step tree (``root -> step Power -> step Rail check: …``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pywats.exceptions import ReportFormatError
 from pywats.report import Step, UURReport, UUTReport, parse_wsjf, validate
 from pywats.report.wsxf import parse_wsxf
 
 from .config import LoopCounters
+from .repairrules import repair_problems
 
 Report = UUTReport | UURReport
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<index>\d+)\])?$")
@@ -46,48 +48,54 @@ class ProcessInfo:
 
 
 ProcessLookup = Callable[[int], ProcessInfo | None]
+RepairTypeLookup = Callable[[int], Mapping[str, Any] | None]
 
 
-def check_wsjf(
-    data: bytes | str,
-    processes: ProcessLookup | None = None,
-    loop_counters: LoopCounters = "either",
-) -> Report:
+@dataclass(frozen=True)
+class SubmitRules:
+    """The server-side configuration a submission is checked against.
+
+    ``processes`` looks up configured operations (``None``: no process register, skip);
+    ``repair_types`` looks up a repair operation's ``RepairType`` (``None``: skip the
+    fail-code and misc-info checks); ``loop_counters`` is passed to ``validate``.
+    """
+
+    processes: ProcessLookup | None = None
+    repair_types: RepairTypeLookup | None = None
+    loop_counters: LoopCounters = "either"
+
+
+def check_wsjf(data: bytes | str, rules: SubmitRules | None = None) -> Report:
     """Parse and validate WSJF; raises :class:`ReportRejected` with the server's text."""
     try:
         report = parse_wsjf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report, processes, loop_counters)
+    return check_report(report, rules)
 
 
-def check_wsxf(
-    data: bytes | str,
-    processes: ProcessLookup | None = None,
-    loop_counters: LoopCounters = "either",
-) -> Report:
+def check_wsxf(data: bytes | str, rules: SubmitRules | None = None) -> Report:
     """Parse WSXF (converted to the WSJF model) and validate it like WSJF."""
     try:
         report = parse_wsxf(data)
     except ReportFormatError as exc:
         raise ReportRejected(format_error_text(exc)) from None
-    return check_report(report, processes, loop_counters)
+    return check_report(report, rules)
 
 
-def check_report(
-    report: Report, processes: ProcessLookup | None = None, loop_counters: LoopCounters = "either"
-) -> Report:
-    """Apply the validation rules, then the server-configuration rules (§8.3 rule 4).
-
-    ``processes`` looks up configured operations; ``None`` skips those checks (no process
-    register available).
-    """
+def check_report(report: Report, rules: SubmitRules | None = None) -> Report:
+    """Apply the validation rules, then the server-configuration rules (§8.3 rules 4–5)."""
+    rules = rules or SubmitRules()
     problems = [
         f"{wats_path(report, p.path)}: {p.message}" if p.path else p.message
-        for p in validate(report, loop_counters=loop_counters)
+        for p in validate(report, loop_counters=rules.loop_counters)
     ]
-    if processes is not None:
-        problems.extend(process_problems(report, processes))
+    if rules.processes is not None:
+        problems.extend(process_problems(report, rules.processes))
+    if rules.repair_types is not None and isinstance(report, UURReport):
+        repair_type = rules.repair_types(report.process_code or 0)
+        if repair_type is not None:
+            problems.extend(repair_problems(report, repair_type))
     if problems:
         raise ReportRejected("\n".join(problems))
     return report

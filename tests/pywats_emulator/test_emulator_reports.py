@@ -18,6 +18,7 @@ from pywats.report.wsxf import parse_wsxf, to_wsxf
 from pywats_emulator.certificate import pdf_text
 from pywats_emulator.config import EmulatorConfig, LoopCounters
 from pywats_emulator.demo import demo_uur, demo_uut
+from pywats_emulator.repairrules import fail_codes
 from pywats_emulator.testing import EmulatorHandle
 
 
@@ -313,3 +314,44 @@ async def test_loop_counter_rule_is_configurable(
         export_style = await submit(c, looped(1, num=2, ending_index=2))
         strict_style = await submit(c, looped(2, num=3, ending_index=2))
     assert [export_style.status_code == 200, strict_style.status_code == 200] == accepted
+
+
+async def test_repair_types_are_checked_when_enabled(
+    emulator_factory: Callable[..., EmulatorHandle], exports_dir: Path
+) -> None:
+    handle = emulator_factory(EmulatorConfig(port=0, check_repair_types=True))
+    bad = demo_uur(1, demo_uut(1))
+    bad["miscInfos"] = [
+        {"description": "Rework time (min)", "text": "ten"},
+        {"description": "Colour", "text": "red"},
+    ]
+    good = demo_uur(2, demo_uut(2))
+    good["subUnits"][0]["failures"][0]["code"] = "Burned Component"
+    good["miscInfos"] = [{"description": "Rework time (min)", "text": "15"}]
+    async with httpx.AsyncClient(base_url=handle.base_url, headers=handle.auth_headers) as c:
+        real = await c.post(
+            "/api/Report/WSJF", content=(exports_dir / "uur_example.json").read_bytes()
+        )
+        accepted = await submit(c, good)
+        rejected = await submit(c, bad)
+    assert (real.status_code, accepted.status_code, rejected.status_code) == (200, 200, 400)
+    assert rejected.json()["Message"].split("\n") == [
+        "subUnits[0].failures[0]: Fail code 'Defective' is not defined in category "
+        "'Component' of repair type 500.",
+        "miscInfos[0]: 'ten' does not match the required format.",
+        "miscInfos[1]: Misc info 'Colour' is not defined for repair type 500.",
+    ]
+
+
+def test_fail_codes_are_collected_from_the_tree() -> None:
+    repair_type = {
+        "Categories": [
+            {"Description": "Solder", "Failcodes": [
+                {"Description": "Open", "Selectable": True},
+                {"Description": "Group", "Selectable": False, "Failcodes": [
+                    {"Description": "Bridge", "Selectable": True},
+                ]},
+            ]},
+        ]
+    }  # fmt: skip
+    assert fail_codes(repair_type) == {"Solder": {"Open", "Bridge"}}

@@ -32,7 +32,7 @@ from ..reportdata import (
 from ..reportstore import SCHEMA as REPORTS_SCHEMA
 from ..reportstore import find_report, query_headers, repairs_of, save_report
 from ..state import EmulatorState
-from ..submission import ProcessLookup, Report, ReportRejected, check_wsjf, check_wsxf
+from ..submission import Report, ReportRejected, SubmitRules, check_wsjf, check_wsxf
 
 SCHEMA = REPORTS_SCHEMA
 DEFAULT_TOP = 10
@@ -54,8 +54,13 @@ class ReportRoutes:
         self.state = state
         self.catalog = Catalog(state.store)
 
-    def _processes(self) -> ProcessLookup | None:
-        return self.catalog.process if self.catalog.has_processes() else None
+    def _rules(self) -> SubmitRules:
+        config = self.state.config
+        return SubmitRules(
+            processes=self.catalog.process if self.catalog.has_processes() else None,
+            repair_types=self.catalog.repair_type if config.check_repair_types else None,
+            loop_counters=config.loop_counters,
+        )
 
     def _origin(self, request: Request) -> str:
         identity = request.scope.get("state", {}).get("identity")
@@ -78,7 +83,7 @@ class ReportRoutes:
         """``POST /api/Report/WSJF``."""
         data = await request.body()
         try:
-            report = check_wsjf(data, self._processes(), self.state.config.loop_counters)
+            report = check_wsjf(data, self._rules())
         except ReportRejected as exc:
             return error_response(400, exc.message)
         return self._save(request, report, data.decode("utf-8"), "wsjf")
@@ -87,7 +92,7 @@ class ReportRoutes:
         """``POST /api/Report/WSXF`` (stored converted to WSJF)."""
         data = await request.body()
         try:
-            report = check_wsxf(data, self._processes(), self.state.config.loop_counters)
+            report = check_wsxf(data, self._rules())
         except ReportRejected as exc:
             return error_response(400, exc.message)
         body = report.model_dump_json(by_alias=True, exclude_unset=True)
