@@ -36,6 +36,8 @@ def parse_wsjf(data: str | bytes) -> UUTReport | UURReport:
     """
     if not isinstance(data, str | bytes | bytearray):
         raise ReportFormatError(f"WSJF input must be str or bytes, not {type(data).__name__}")
+    if data[:1] == "\ufeff" or data[:3] == b"\xef\xbb\xbf":
+        data = data[1:] if isinstance(data, str) else data[3:]  # Windows tools write a BOM
     try:
         return _REPORT_ADAPTER.validate_json(data)
     except ValidationError as exc:

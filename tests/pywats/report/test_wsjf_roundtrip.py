@@ -122,3 +122,10 @@ def test_report_to_dict_writes_non_finite_numbers_as_wats_strings() -> None:
     tree = report_to_dict(parse_wsjf(text))
     assert tree["root"]["numericMeas"][0] == {"value": "NaN", "lowLimit": "-Infinity"}
     assert json.loads(json.dumps(tree, allow_nan=False)) == tree
+
+
+def test_a_byte_order_mark_is_accepted(wsjf_texts: dict[str, str]) -> None:
+    text = wsjf_texts["uur_example.json"]
+    expected = to_wsjf(parse_wsjf(text))
+    assert to_wsjf(parse_wsjf("\ufeff" + text)) == expected
+    assert to_wsjf(parse_wsjf(b"\xef\xbb\xbf" + text.encode("utf-8"))) == expected
