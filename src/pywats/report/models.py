@@ -164,8 +164,8 @@ class ReportHeader(WsjfModel):
     additional_data: list[AdditionalData] | None = None
 
     def model_post_init(self, context: Any, /) -> None:
-        # ``type`` identifies the report kind on the wire: always written, even when
-        # the caller relied on the class default.
+        """Mark ``type`` as set: it identifies the report kind and is always written,
+        even when the caller relied on the class default."""
         self.model_fields_set.add("type")
 
 
