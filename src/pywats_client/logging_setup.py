@@ -132,6 +132,14 @@ def configure_logging(
     return redactor
 
 
+def remove_logging() -> None:
+    """Take the service's log handler off the root logger (when the service ends)."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+        old.close()
+
+
 def set_level(level: str) -> None:
     """Change the service's log level while running."""
     logging.getLogger().setLevel(level)

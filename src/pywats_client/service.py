@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pywats_client.config import ClientConfig, load_config, resolve_config_path
 from pywats_client.errors import ClientConfigError, QueueError
 from pywats_client.instance_lock import InstanceLock, InstanceLockedError
-from pywats_client.logging_setup import RedactingFilter, configure_logging
+from pywats_client.logging_setup import RedactingFilter, configure_logging, remove_logging
 from pywats_client.metrics import ServiceMetrics
 from pywats_client.signals import StopRequest, install_stop_handlers
 from pywats_client.station import StationCredentials, StationMonitor, stored_credentials
@@ -50,6 +50,7 @@ EXIT_CONFIG = 2
 EXIT_LOCKED = 3
 READY_PREFIX = "pywats-client service ready; control API at "
 RETENTION_INTERVAL_SECONDS = 600.0
+BREAKER_RESET_SECONDS = 30.0
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -69,13 +70,18 @@ def default_client_factory(config: ClientConfig) -> Callable[[str], AsyncWATS]:
     """Builds the library client for a token; one retry per request, the queue does the rest."""
 
     def make(token: str) -> AsyncWATS:
+        from pywats._core.breaker import CircuitBreaker
         from pywats.client import AsyncWATS
 
+        # The breaker spares a dead server the load; it never waits longer than the queue's
+        # own backoff cap would.
+        reset = min(BREAKER_RESET_SECONDS, config.backoff.cap_seconds)
         return AsyncWATS(
             base_url=config.server_url,
             token=token,
             timeout=config.request_timeout_seconds,
             retries=1,
+            breaker=CircuitBreaker(reset_timeout=reset),
         )
 
     return make
@@ -209,6 +215,7 @@ class AsyncClientService:
             return await self._run_locked(config)
         finally:
             lock.release()
+            remove_logging()
 
     async def _run_locked(self, config: ClientConfig) -> int:
         from pywats_client.queue import ReportQueue
