@@ -24,6 +24,7 @@ from pywats.report.enums import (
     StepGroup,
     StepStatus,
 )
+from pywats.report.loop_builder import LoopBuilder
 from pywats.report.models import (
     Asset,
     AssetStats,
@@ -77,6 +78,7 @@ __all__ = [
     "ChartType",
     "CompOp",
     "Failure",
+    "LoopBuilder",
     "LoopInfo",
     "MeasurementStatus",
     "MessagePopup",

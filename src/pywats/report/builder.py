@@ -26,6 +26,7 @@ from typing import Any, Unpack
 from pywats.report import _build_steps as blocks
 from pywats.report._build_steps import Fields, StepOptions, builder_error
 from pywats.report._timestamp import utc_text
+from pywats.report.loop_builder import LoopBuilder, LoopCounters, loop_summary
 from pywats.report.models import UUTReport
 from pywats.report.rollup import result_from_status, status_from_children
 from pywats.report.steps import CallExe, MessagePopup, SequenceCall, Step
@@ -57,6 +58,7 @@ class _StepContainer:
         self._path = path
         self._explicit_status = explicit_status
         self._sequences: list[SequenceBuilder] = []
+        self._loops: list[LoopBuilder] = []
 
     def _child_path(self) -> str:
         return f"{self._path}.steps[{len(self._children)}]"
@@ -148,6 +150,21 @@ class _StepContainer:
         step = self._append(blocks.make_test_step(fields, kind, measurements, status))
         return _MultiStep(step, where, kind, measurements, status)
 
+    def loop(
+        self, name: str, *, counters: LoopCounters = "strict", **options: Unpack[StepOptions]
+    ) -> LoopBuilder:
+        """Add a looped test step; each call on the returned builder records one iteration.
+
+        ``status=`` sets the loop verdict (default: the worst iteration status).
+        """
+        where = self._child_path()
+        summary = self._append(loop_summary(name, options, where))
+        looped = LoopBuilder(
+            self._children, summary, where, blocks.explicit_status(options, where), counters
+        )
+        self._loops.append(looped)
+        return looped
+
     def action(self, name: str, **options: Unpack[StepOptions]) -> Step:
         """Add an action step (no verdict; status ``D`` unless given)."""
         return self.generic(name, "Action", **options)
@@ -228,8 +245,10 @@ class _StepContainer:
         """Roll statuses up through this subtree; returns this step's status."""
         for child in self._sequences:
             child._finish()
+        for looped in self._loops:
+            looped.finish()
         status = self._explicit_status or status_from_children(
-            child.status for child in self._children
+            child.status for child in self._children if child.loop is None or child.loop.idx is None
         )
         self._step.status = status
         return status
