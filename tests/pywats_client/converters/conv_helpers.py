@@ -45,7 +45,7 @@ def wstf_bytes(*serials: str) -> bytes:
 
 
 async def wait_until(condition: Callable[[], bool], limit: float = 60.0) -> None:
-    """Poll ``condition`` until true; fail (not a timing assertion: a hang guard) after ``limit``."""
+    """Poll ``condition`` until true; after ``limit`` seconds fail (a hang guard, not timing)."""
     deadline = time.monotonic() + limit
     while not condition():
         if time.monotonic() > deadline:
@@ -58,3 +58,58 @@ def files_in(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+USER_CONVERTER = '''
+import os
+import time
+from pydantic import BaseModel
+from pywats.report import UUTBuilder
+from datetime import datetime, timezone
+
+
+class Options(BaseModel):
+    station: str = "ST-USER"
+
+
+class LineConverter:
+    """One report per non-empty line "SERIAL;VALUE"; special lines misbehave on purpose."""
+
+    name = "lines"
+    version = "2.1"
+    patterns = ("*.lines",)
+    options_model = Options
+    preserves_ids = False
+
+    def convert(self, source, options):
+        reports = []
+        for line in source.text().splitlines():
+            if not line.strip():
+                continue
+            if line == "HANG":
+                time.sleep(3600)
+            if line == "CRASH":
+                os._exit(3)
+            if line == "RAISE":
+                raise RuntimeError("converter bug on purpose")
+            serial, value = line.split(";")
+            builder = UUTBuilder(
+                pn="PN-LINES", sn=serial, rev="A", process_code=10, station=options.station,
+                location="Lab", purpose="Test",
+                start=datetime(2026, 11, 23, tzinfo=timezone.utc),
+            )
+            builder.numeric("Value", float(value), low=0.0, high=10.0, comp_op="GELE")
+            reports.append(builder.build())
+        return reports
+
+
+CONVERTER = LineConverter()
+'''
+
+
+def write_user_converter(folder: Path, name: str = "line_converter.py") -> Path:
+    """A user converter file (``lines``) in ``folder``; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(USER_CONVERTER, encoding="utf-8")
+    return path
