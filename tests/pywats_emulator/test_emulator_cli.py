@@ -96,10 +96,12 @@ def test_cli_rejects_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_options_become_config() -> None:
     args = build_parser().parse_args(
         ["--latency", "0.1", "--error-rate", "0.5", "--fault-path", "/api/report",
-         "--user", "alice:pw", "--registration-token", "reg", "--seed", "9"]
+         "--user", "alice:pw", "--registration-token", "reg", "--seed", "9",
+         "--loop-counters", "strict", "--check-repair-types"]
     )  # fmt: skip
     config = config_from_args(args)
     assert config.seed == 9
+    assert (config.loop_counters, config.check_repair_types) == ("strict", True)
     assert config.users == {"alice": "pw"}
     assert config.accepted_registration_token == "reg"
     assert [(r.kind.value, r.path) for r in config.faults] == [
