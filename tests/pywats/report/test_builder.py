@@ -54,6 +54,21 @@ def test_readme_example_runs_and_passes() -> None:
     assert validate(report) == []
 
 
+def test_docs_builder_example_runs() -> None:
+    docs = README.parent / "docs" / "report-model.md"
+    blocks = re.findall(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    example = next(block for block in blocks if "builder.build()" in block)
+    namespace: dict[str, object] = {
+        "UUTBuilder": UUTBuilder,
+        "datetime": datetime,
+        "timezone": timezone,
+    }
+    exec(compile(example, "report-model.md", "exec"), namespace)
+    report = namespace["report"]
+    assert isinstance(report, UUTReport)
+    assert report.result == "P"
+
+
 def test_passing_report_header_and_steps() -> None:
     builder = make_builder()
     with builder.sequence("Power", version="1.0.0") as seq:
