@@ -251,7 +251,7 @@ class ReportQueue:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def _check_admission(self, incoming_bytes: int) -> None:
-        refusal = self._refusal(incoming_bytes)
+        refusal = self._refusal(incoming_bytes, self._free_bytes())
         if refusal is None:
             return
         self._last_refused_bytes = incoming_bytes
@@ -260,7 +260,7 @@ class ReportQueue:
             raise DiskSpaceError(message)
         raise QueueFullError(message)
 
-    def _refusal(self, incoming_bytes: int) -> tuple[RefusalKind, str] | None:
+    def _refusal(self, incoming_bytes: int, free_bytes: int) -> tuple[RefusalKind, str] | None:
         with self._lock:
             pending_count = self._index.pending_count
             pending_bytes = self._index.pending_bytes
@@ -269,7 +269,7 @@ class ReportQueue:
             pending_count=pending_count,
             pending_bytes=pending_bytes,
             incoming_bytes=incoming_bytes,
-            free_bytes=self._free_bytes(),
+            free_bytes=free_bytes,
         )
         return None if decision is None else (decision.kind, decision.message)
 
@@ -508,7 +508,8 @@ class ReportQueue:
         """Whether new input is accepted now; when not, which limit refuses it and why.
 
         After a refusal, "accepting" means the refused input would fit now."""
-        refusal = self._refusal(self._last_refused_bytes)
+        free_bytes = self._free_bytes()
+        refusal = self._refusal(self._last_refused_bytes, free_bytes)
         with self._lock:
             return QueueHealth(
                 accepting=refusal is None,
@@ -516,7 +517,7 @@ class ReportQueue:
                 reason=None if refusal is None else refusal[1],
                 counts={state.value: count for state, count in self._index.counts().items()},
                 pending_bytes=self._index.pending_bytes,
-                free_bytes=self._free_bytes(),
+                free_bytes=free_bytes,
                 limits=self.limits,
             )
 
