@@ -100,6 +100,7 @@ async def test_hang_outlasts_client_timeout_and_server_stays_usable(
     async with client(emulator, timeout=0.3) as c:
         with pytest.raises(httpx.ReadTimeout):
             await c.post("/api/Report/WSJF", json=demo_uut(1))
+    assert await asyncio.to_thread(emulator.faults.wait_fired, 1, 60)
     async with client(emulator) as c:
         assert (await c.get("/api/App/Version")).status_code == 200
     assert emulator.reports() == []
