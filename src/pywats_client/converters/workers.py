@@ -174,6 +174,8 @@ class WorkerPool:
         except (EOFError, OSError):
             reply = ("died",)
         if reply is None or reply[0] == "died":
+            if reply is not None:
+                worker.process.join(_JOIN_SECONDS)  # it is exiting: collect its exit code
             code = worker.process.exitcode
             self._replace(worker, kill=True)
             if reply is None:
