@@ -105,15 +105,17 @@ async def test_station_update_info_and_lookup(
     ) as station:
         updated = (await station.post("/api/internal/Client/Update", json=settings)).json()
         info = (await station.get("/api/internal/Client/GetClientInfo")).json()
-        blank = await station.post("/api/internal/Client/UpdateClientInfo", content=b"{}")
+        blank = await station.post("/api/internal/Client/UpdateClientInfo", content=b"")
+        moved = await station.post("/api/internal/Client/UpdateClientInfo", json={"location": "L2"})
     assert updated["DisplayName"] == "Station One"
     assert updated["UTCOffset"] == 1.0
     assert updated["MiscInfo"] == "host=pc1"
     assert updated["Location"] == "Line 1"
     assert updated["ClientType"] == 5
     assert info["Name"] == IDENTIFIER
-    assert blank.status_code == 204
+    assert (blank.status_code, moved.status_code) == (204, 204)
     by_id = await http.get("/api/SystemManager/Client", params={"identifier": IDENTIFIER})
+    assert by_id.json()["Location"] == "L2"
     by_name = await http.get("/api/SystemManager/Client", params={"name": "Station One"})
     assert by_id.json()["GUID"] == by_name.json()["GUID"]
     not_station = await http.post("/api/internal/Client/Update", json=settings)
@@ -199,3 +201,32 @@ def test_unknown_route_module_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigurationError, match="nosuchdomain"):
         create_app(EmulatorConfig(), route_modules=["report", "nosuchdomain"])
+
+
+async def test_station_logs_are_stored_and_read_back(
+    http: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    passcode = await register(http)
+    async with httpx.AsyncClient(
+        base_url=emulator.base_url, headers=station_headers(IDENTIFIER, passcode)
+    ) as station:
+        first = await station.post(
+            "/api/internal/Client/PostClientLog",
+            json={"logDate": "2026-03-01T10:00:00Z", "userName": "op", "text": "started"},
+        )
+        second = await station.post("/api/internal/Client/PostClientLog", json={"text": "queue 3"})
+        syslog = await station.post(
+            "/api/internal/Client/syslog",
+            json={"category": 3, "severity": 4, "description": "disk low"},
+        )
+        bad = await station.post(
+            "/api/internal/Client/syslog", json={"category": 20, "severity": 1}
+        )
+    assert first.json()["clientLogId"] < second.json()["clientLogId"]
+    assert first.json()["clientId"] is not None
+    assert syslog.status_code == 200
+    assert bad.status_code == 400
+    latest = await http.get(f"/api/SystemManager/ClientLog/{IDENTIFIER.lower()}")
+    assert latest.json()["text"] == "queue 3"
+    unknown = await http.get("/api/SystemManager/ClientLog/FFFFFFFFFFFF")
+    assert unknown.status_code == 404

@@ -160,7 +160,11 @@ class ClientRoutes:
         row = self._calling_client(request)
         if row is None:
             return error_response(403, "Only a registered client can update its information.")
-        body = await read_json(request)
+        self._apply_settings(row, await read_json(request))
+        return json_response(client_model(self._client_row(row["identifier"])))
+
+    def _apply_settings(self, row: Any, body: Any) -> None:
+        """Store ``ClientSettings`` fields (names case-insensitive) for a registered client."""
         if not isinstance(body, dict):
             raise BadRequest("ClientSettings must be a JSON object.")
         settings = {str(k).lower(): v for k, v in body.items()}
@@ -181,11 +185,18 @@ class ClientRoutes:
             "misc_info_updated=:misc_info_updated WHERE identifier=:identifier",
             changes,
         )
-        return json_response(client_model(self._client_row(row["identifier"])))
 
     async def update_client_info(self, request: Request) -> Response:
-        """``POST /api/internal/Client/UpdateClientInfo``: accepted, 204."""
-        await request.body()
+        """``POST /api/internal/Client/UpdateClientInfo``: like Update, answered with 204.
+
+        The body is not described in the server's API description; a JSON object is taken
+        as ``ClientSettings``, an empty body changes nothing.
+        """
+        row = self._calling_client(request)
+        if row is None:
+            return error_response(403, "Only a registered client can update its information.")
+        if (await request.body()).strip():
+            self._apply_settings(row, await read_json(request))
         return Response(status_code=204)
 
     async def client_info(self, request: Request) -> Response:
@@ -225,13 +236,6 @@ class ClientRoutes:
         """``GET /api/internal/Auth/GetServerTime``: the server clock as a JSON string."""
         return json_response(self.state.now_iso())
 
-    async def post_client_log(self, request: Request) -> Response:
-        """``POST /api/internal/Client/PostClientLog``: echoed back with an id."""
-        body = await read_json(request)
-        if not isinstance(body, dict):
-            raise BadRequest("ClientLog must be a JSON object.")
-        return json_response({**body, "clientLogId": body.get("clientLogId") or 1})
-
 
 def routes(state: EmulatorState) -> list[Route]:
     """The client/station, App and Auth endpoints."""
@@ -245,7 +249,6 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/api/internal/client/update", h.update, methods=["POST"]),
         Route("/api/internal/client/updateclientinfo", h.update_client_info, methods=["POST"]),
         Route("/api/internal/client/getclientinfo", h.client_info, methods=["GET"]),
-        Route("/api/internal/client/postclientlog", h.post_client_log, methods=["POST"]),
         Route("/api/systemmanager/client", h.system_manager_client, methods=["GET"]),
         Route("/api/auth/gettoken", h.get_token, methods=["GET"]),
         Route("/api/auth/gettoken/{identifier}", h.get_token, methods=["GET"]),
