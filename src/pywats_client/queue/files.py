@@ -157,13 +157,21 @@ class QueueFiles:
         with mapped_os_errors(f"deleting {name.filename}"):
             self.fs.unlink(self.path(name))
 
+    def check_writable(self) -> None:
+        """Prove the queue directory takes a durable write now, rather than failing on the
+        first report (a service that cannot write its queue must say so at start)."""
+        probe = self.write_temp("write-probe", b"probe\n")
+        with mapped_os_errors("removing the write probe"):
+            self.fs.unlink(probe)
+
     def _free_name(self, folder: Path, filename: str) -> str:
-        with mapped_os_errors("listing a queue folder"):
-            taken = set(self.fs.listdir(folder))
         candidate, counter = filename, 1
-        while candidate in taken or candidate + REASON_SUFFIX in taken:
-            candidate = f"{filename}.{counter}"
-            counter += 1
+        with mapped_os_errors("checking a queue folder"):
+            while self.fs.exists(folder / candidate) or self.fs.exists(
+                folder / (candidate + REASON_SUFFIX)
+            ):
+                candidate = f"{filename}.{counter}"
+                counter += 1
         return candidate
 
     def _unlink_quietly(self, path: Path) -> None:

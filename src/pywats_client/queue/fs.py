@@ -56,6 +56,10 @@ class FileSystem:
         """Names in ``directory`` (files and folders, unsorted)."""
         return os.listdir(directory)
 
+    def exists(self, path: Path) -> bool:
+        """True when something exists at ``path``."""
+        return path.exists()
+
     def is_dir(self, path: Path) -> bool:
         """True when ``path`` is a directory."""
         return path.is_dir()

@@ -124,6 +124,7 @@ class ReportQueue:
             if self._opened:
                 raise QueueError(f"queue {self.directory} is already open")
             self._files.prepare()
+            self._files.check_writable()
             self._acquire_dir_lock()
             try:
                 self._index = QueueIndex()

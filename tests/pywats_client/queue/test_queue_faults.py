@@ -190,3 +190,15 @@ def test_real_small_disk_is_refused_before_writing(tiny_tmpfs: Path, clock: Fake
         assert health.refusal is RefusalKind.DISK
         assert health.free_bytes >= 0
         _assert_only_intact_entries(queue_dir, accepted)
+
+
+def test_unwritable_queue_directory_fails_loudly_at_open(queue_dir: Path) -> None:
+    fs = FaultyFileSystem()
+    fs.fail_on, fs.fail_errno = "write", errno.EACCES
+    queue = ReportQueue(queue_dir, fs=fs)
+    with pytest.raises(QueueIOError, match="Permission denied"):
+        queue.open()
+    assert disk_files(queue_dir) == []
+    fs.fail_on = None
+    with queue:
+        assert queue.counts()["queued"] == 0
