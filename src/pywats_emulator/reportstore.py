@@ -97,6 +97,15 @@ def find_report(store: Store, report_id: str) -> sqlite3.Row | None:
     )
 
 
+def delete_reports(store: Store, report_ids: list[str]) -> int:
+    """Delete reports by (normalised) id; returns how many existed."""
+    with store.transaction() as conn:
+        return sum(
+            conn.execute("DELETE FROM reports WHERE id = ?", (report_id,)).rowcount
+            for report_id in report_ids
+        )
+
+
 def repairs_of(store: Store, report_id: str) -> list[dict[str, Any]]:
     """``refUURs`` of a test report: repairs that reference it, oldest first."""
     rows = store.query(

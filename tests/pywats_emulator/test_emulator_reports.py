@@ -355,3 +355,22 @@ def test_fail_codes_are_collected_from_the_tree() -> None:
         ]
     }  # fmt: skip
     assert fail_codes(repair_type) == {"Solder": {"Open", "Bridge"}}
+
+
+async def test_internal_storage_read_and_delete(
+    http: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    keep, drop = demo_uut(20), demo_uut(21)
+    raw = json.dumps(keep, indent=1)
+    await http.post("/api/Report/WSJF", content=raw)
+    await submit(http, drop)
+    stored = await http.get("/api/internal/Report/GetFromStorage", params={"uuid": keep["id"]})
+    assert stored.text == raw
+    deleted = await http.post(
+        "/api/internal/Report/DeleteReports", json=[drop["id"].upper(), "no-such-id"]
+    )
+    assert deleted.json() == {"Deleted": 1}
+    assert [r["id"] for r in emulator.reports()] == [keep["id"]]
+    bad = await http.post("/api/internal/Report/DeleteReports", json={"id": 1})
+    missing = await http.get("/api/internal/Report/GetFromStorage")
+    assert (bad.status_code, missing.status_code) == (400, 400)

@@ -18,7 +18,7 @@ from pywats.report.wsxf import to_wsxf
 
 from ..catalog import Catalog
 from ..certificate import certificate_lines, render_pdf
-from ..http import BadRequest, error_response, json_response, query_bool, query_int
+from ..http import BadRequest, error_response, json_response, query_bool, query_int, read_json
 from ..odata import ODataError, compile_filter, compile_orderby
 from ..readback import ReadOptions, ServerFacts, readback
 from ..reportdata import (
@@ -30,7 +30,7 @@ from ..reportdata import (
     uur_binaries,
 )
 from ..reportstore import SCHEMA as REPORTS_SCHEMA
-from ..reportstore import find_report, query_headers, repairs_of, save_report
+from ..reportstore import delete_reports, find_report, query_headers, repairs_of, save_report
 from ..state import EmulatorState
 from ..submission import Report, ReportRejected, SubmitRules, check_wsjf, check_wsxf
 
@@ -263,6 +263,24 @@ class ReportRoutes:
         pdf = render_pdf(certificate_lines(header_record(row)))
         return Response(pdf, media_type="application/pdf")
 
+    async def from_storage(self, request: Request) -> Response:
+        """``GET /api/internal/Report/GetFromStorage?uuid=``: the report exactly as stored."""
+        report_id = request.query_params.get("uuid")
+        if not report_id:
+            raise BadRequest("uuid is required.")
+        row = find_report(self.state.store, report_id)
+        if row is None:
+            return _not_found(report_id)
+        return Response(row["body"].encode("utf-8"), media_type="application/json")
+
+    async def delete_reports(self, request: Request) -> Response:
+        """``POST /api/internal/Report/DeleteReports``: body = array of report ids."""
+        ids = await read_json(request)
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise BadRequest("The body must be a JSON array of report ids.")
+        deleted = delete_reports(self.state.store, [normalise_id(i) for i in ids])
+        return json_response({"Deleted": deleted})
+
     async def report_state(self, request: Request) -> Response:
         """``GET /api/internal/Report/GetReportState/{id}``: processed synchronously."""
         report_id = request.path_params["id"]
@@ -360,6 +378,8 @@ def routes(state: EmulatorState) -> list[Route]:
         Route("/api/report/attachment", handlers.attachment, methods=["GET"]),
         Route("/api/report/attachments/{id}", handlers.attachments_zip, methods=["GET"]),
         Route("/api/report/certificate/{id}", handlers.certificate, methods=["GET"]),
+        Route("/api/internal/report/getfromstorage", handlers.from_storage, methods=["GET"]),
+        Route("/api/internal/report/deletereports", handlers.delete_reports, methods=["POST"]),
         Route("/api/internal/report/getreportstate/{id}", handlers.report_state,
               methods=["GET"]),
     ]  # fmt: skip
