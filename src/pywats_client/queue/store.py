@@ -129,6 +129,9 @@ class ReportQueue:
             try:
                 self._index = QueueIndex()
                 self.last_recovery = recover(self._files, self._index, self._now_ms())
+                # New entries must sort after old ones even if the clock was set back.
+                newest = max((n.accepted_us for n in self._index.names()), default=0)
+                self._last_accepted_us = max(self._last_accepted_us, newest)
             except BaseException:
                 self._release_dir_lock()
                 raise

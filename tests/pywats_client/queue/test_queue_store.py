@@ -317,3 +317,17 @@ def test_source_metadata_must_be_json(open_queue: QueueFactory, queue_dir: Path)
     with pytest.raises(QueueError, match="JSON"):
         open_queue().accept(*make_report(1), source={"when": object()})
     assert disk_files(queue_dir) == []
+
+
+def test_new_entries_sort_after_old_ones_when_the_clock_steps_back(
+    open_queue: QueueFactory, clock: FakeClock
+) -> None:
+    first = open_queue()
+    payload, first_id = make_report(1)
+    first.accept(payload, first_id)
+    first.close()
+    clock.advance(-3600)
+    reopened = open_queue()
+    late_payload, late_id = make_report(2)
+    reopened.accept(late_payload, late_id)
+    assert [e.report_id for e in reopened.list()] == [first_id, late_id]
