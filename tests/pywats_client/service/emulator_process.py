@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 
@@ -20,6 +20,7 @@ class EmulatorProcess:
         self.db_path = db_path
         self._args = extra_args
         self.proc: subprocess.Popen[str] | None = None
+        self._log: TextIO | None = None
         self.base_url = ""
         self.token = ""
 
@@ -34,9 +35,9 @@ class EmulatorProcess:
             str(self.db_path),
             *self._args,
         ]
-        self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        # stderr goes to a file: an unread pipe would fill up and block the emulator.
+        self._log = self.db_path.with_suffix(".log").open("a", encoding="utf-8")
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log, text=True)
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             if line.startswith("pywats-emulator listening on "):
@@ -61,9 +62,10 @@ class EmulatorProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self._log is not None:
+            self._log.close()
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
         headers = {"Authorization": f"Basic {self.token}"}
