@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 import typer
 
-from pywats.client import AsyncWATS
 from pywats.exceptions import ApiError
 from pywats_client.cli_common import (
     api_token,
@@ -86,6 +85,10 @@ async def probe_server(
     monotonic: Callable[[], float] = time.monotonic,
 ) -> ServerProbe:
     """Version (timed) and ping (clock) of the server; raises the ``pywats`` error tree."""
+    # Imported here: the full library client is the CLI's costliest import, and most
+    # commands never need it.
+    from pywats.client import AsyncWATS
+
     async with AsyncWATS(base_url=server_url, token=token, timeout=timeout, retries=0) as wats:
         started = monotonic()
         version = await wats.client.version()

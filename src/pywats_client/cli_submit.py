@@ -35,7 +35,6 @@ from pywats_client.cli_format import accept_line, accept_to_dict, normalise_entr
 from pywats_client.config import ClientConfig
 from pywats_client.control import ControlClient, ControlError
 from pywats_client.queue import ReportQueue
-from pywats_client.queue.intake import accept_file
 
 
 @dataclass
@@ -112,6 +111,8 @@ def _submit_refusal(exc: ControlError) -> CliFailure:
 def _submit_offline(
     queue: ReportQueue, files: Sequence[Path], advance: Callable[[], None]
 ) -> list[FileOutcome]:
+    from pywats_client.queue.intake import accept_file  # the report parsers load on demand
+
     outcomes = []
     for path in files:
         outcome = FileOutcome(path)
