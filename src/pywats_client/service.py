@@ -250,7 +250,12 @@ class AsyncClientService:
         assert self._loop is not None
         restore = install_stop_handlers(self._loop, self._stop) if self._handle_signals else None
         try:
-            await self._start_parts(config, credentials)
+            try:
+                await self._start_parts(config, credentials)
+            except OSError as exc:
+                _tell_operator(f"pywats-client: cannot start the control API: {exc}")
+                await self._teardown()
+                return EXIT_FAILED
             self._announce_ready()
             await self._stop.graceful.wait()
             return await self._shutdown()
@@ -370,8 +375,8 @@ class AsyncClientService:
         return EXIT_OK
 
     async def _teardown(self) -> None:
-        assert self._uploader is not None
-        await self._uploader.cancel_in_flight()
+        if self._uploader is not None:
+            await self._uploader.cancel_in_flight()
         await self.supervisor.stop()
         if self._monitor is not None:
             await self._monitor.disconnect()

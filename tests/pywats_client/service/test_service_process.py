@@ -78,3 +78,41 @@ def test_second_instance_is_refused_naming_the_holder_and_a_stale_lock_is_recove
         assert third.terminate() == EXIT_OK
     finally:
         third.close()
+
+
+async def test_control_port_in_use_is_a_clear_start_up_error(
+    tmp_path: Path, emulator: EmulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from pywats_client.service import EXIT_FAILED, AsyncClientService
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = write_config(
+            tmp_path / "station", emulator.base_url, emulator.token, control_api={"port": port}
+        )
+        service = AsyncClientService(config, handle_signals=False)
+        assert await service.run() == EXIT_FAILED
+    assert "cannot start the control API" in capsys.readouterr().err
+    with InstanceLock(tmp_path / "station" / "queue"):
+        pass
+
+
+async def test_missing_config_and_unregistered_station_without_token_exit_with_code_2(
+    tmp_path: Path, emulator: EmulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pywats_client.service import EXIT_CONFIG, AsyncClientService
+
+    missing = AsyncClientService(tmp_path / "nope.json", handle_signals=False)
+    assert await missing.run() == EXIT_CONFIG
+    assert "config file not found" in capsys.readouterr().err
+    if sys.platform == "win32":
+        return  # POSIX permission bits only
+    config = write_config(tmp_path / "station", emulator.base_url, "tok")
+    (tmp_path / "station" / "api.token").chmod(0o644)
+    unsafe = AsyncClientService(config, handle_signals=False)
+    assert await unsafe.run() == EXIT_CONFIG
+    assert "readable by other users" in capsys.readouterr().err
