@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pywats_emulator.routes._product_odata import (
     ODataError,
@@ -66,6 +69,17 @@ def test_odata_filter_string_functions() -> None:
 def test_odata_filter_errors(expression: str) -> None:
     with pytest.raises(ODataError):
         parse_filter(expression, FIELDS)
+
+
+@given(st.text(alphabet="abnotreqgl ()',-0123456789partNumbercontains", max_size=60))
+def test_odata_filter_never_fails_with_anything_but_odata_error(expression: str) -> None:
+    try:
+        predicate = parse_filter(expression, FIELDS)
+    except ODataError:
+        return
+    for row in ROWS:
+        with contextlib.suppress(ODataError):
+            assert isinstance(predicate(row), bool)
 
 
 def test_odata_orderby() -> None:

@@ -10,6 +10,8 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pywats.report import UUTBuilder, to_wsjf
 from pywats.report.uur_builder import UURBuilder
@@ -60,6 +62,18 @@ def _submit_repair(api: httpx.Client, sn: str, ref_uut: str, minutes: int) -> No
 def test_run_lengths_count_the_gap_free_run_ahead() -> None:
     assert run_lengths([4, 5, 6, 9, 10, 12]) == [3, 2, 1, 2, 1, 1]
     assert run_lengths([]) == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=60), unique=True).map(sorted))
+def test_run_lengths_match_a_direct_count(addresses: list[int]) -> None:
+    present = set(addresses)
+    expected = []
+    for address in addresses:
+        length = 1
+        while address + length in present:
+            length += 1
+        expected.append(length)
+    assert run_lengths(addresses) == expected
 
 
 def test_revision_masks() -> None:
