@@ -31,7 +31,7 @@ from pywats.exceptions import (
     TransportError,
     WatsError,
 )
-from pywats_client.config import ClientConfig, load_config, read_token, resolve_config_path
+from pywats_client.config import ClientConfig, load_config, resolve_config_path
 from pywats_client.control import ControlClient, ControlError
 from pywats_client.errors import (
     DiskSpaceError,
@@ -258,14 +258,18 @@ def open_offline_queue(config: ClientConfig) -> ReportQueue:
 
 
 def api_token(config: ClientConfig) -> str:
-    """The WATS API token from the config's ``token_file`` (exit 5 when missing or unsafe)."""
-    if config.token_file is None:
+    """The WATS API token the service would use: from ``token_file``, else the registered
+    station's stored passcode (exit 5 when there is neither)."""
+    from pywats_client.station import stored_credentials
+
+    credentials = stored_credentials(config, service_state_dir(config))
+    if credentials is None:
         raise CliFailure(
-            "the config names no token_file",
+            "no token_file in the config and the station is not registered",
             "put the API token in a 0600 file; `pywats-client config set token_file PATH`",
             ExitCode.BAD_CONFIG,
         )
-    return read_token(config.token_file).get_secret_value()
+    return credentials.token
 
 
 def echo_json(data: Any) -> None:

@@ -33,6 +33,7 @@ from pywats_client.cli_common import (
     echo_json,
     handles_errors,
     options_of,
+    service_state_dir,
     table_console,
 )
 from pywats_client.cli_connection import ServerProbe, probe_server, skew_ok, skew_text
@@ -66,7 +67,9 @@ def token_mode_check(path: Path | None, mode: int | None, windows: bool = _IS_WI
     """The API token file: configured, present, and (POSIX) readable by its owner only."""
     name = "token file"
     if path is None:
-        return Check(name, False, "no token_file in the config", "set token_file to a 0600 file")
+        return Check(
+            name, False, "no token_file and no station passcode", "set token_file to a 0600 file"
+        )
     if mode is None:
         return Check(name, False, f"{path} does not exist", "write the API token to that file")
     if windows:
@@ -140,8 +143,14 @@ def probe_disk(directory: Path, minimum: int) -> Check:
     return disk_check(free, minimum)
 
 
-def probe_token(path: Path | None) -> Check:
-    """Stat the token file and judge its permissions."""
+def probe_token(config: ClientConfig) -> Check:
+    """Stat the token file (or a registered station's passcode file) and judge its mode."""
+    path = config.token_file
+    if path is None:
+        from pywats_client.station import PASSCODE_FILE
+
+        passcode = service_state_dir(config) / PASSCODE_FILE
+        path = passcode if passcode.exists() else None
     mode = None
     if path is not None:
         try:
@@ -188,7 +197,7 @@ def run_checks(options: CliOptions) -> list[Check]:
     checks = [Check("config", True, str(options.config_path))]
     checks.append(probe_queue_dir(config.queue_dir))
     checks.append(probe_disk(config.queue_dir, config.limits.min_free_bytes))
-    checks.append(probe_token(config.token_file))
+    checks.append(probe_token(config))
     server, probe = probe_server_checks(config)
     checks += [server, skew_check(probe), probe_service(config)]
     return checks

@@ -11,7 +11,7 @@ import pytest
 from cli_helpers import invoke, write_station
 
 from conftest import StationFactory
-from pywats_client.config import load_config
+from pywats_client.config import load_config, write_token
 from pywats_client.queue import ReportQueue
 
 UUT_ID = "33a2d408-3fc8-480b-b554-6866c77fd91c"
@@ -262,3 +262,12 @@ def test_doctor_reports_an_unwritable_queue_dir(tmp_path: Path) -> None:
         queue_dir.chmod(0o700)
     checks = {c["name"]: c for c in json.loads(result.stdout)}
     assert not checks["queue dir writable"]["ok"]
+
+
+def test_doctor_checks_a_registered_stations_passcode_file(tmp_path: Path) -> None:
+    path = write_station(tmp_path / "s", token_file=None)
+    state_dir = path.parent / "queue-service"
+    write_token(state_dir / "station.passcode", "passcode-1")
+    checks = {c["name"]: c for c in json.loads(invoke(path, "--json", "doctor").stdout)}
+    assert checks["token file"]["ok"]
+    assert "station.passcode" in checks["token file"]["detail"]
