@@ -110,6 +110,10 @@ def run(
 def status_lines(status: Mapping[str, Any]) -> list[str]:
     """The human-readable ``status`` report from the control API's ``GET /status``."""
     lines = [f"service: {status.get('state', 'unknown')} (pid {status.get('pid', '?')})"]
+    health = status.get("health") or {}
+    if health:
+        reasons = "; ".join(str(r) for r in health.get("reasons") or [])
+        lines.append(f"health: {health.get('status')}" + (f" ({reasons})" if reasons else ""))
     lines.append(f"accepting: {'yes' if status.get('accepting') else 'no'}")
     lines.append(f"queue: {counts_line(status.get('queue') or {})}")
     in_flight, concurrency = status.get("uploads_in_flight"), status.get("concurrency")
@@ -145,7 +149,7 @@ def status(ctx: typer.Context) -> None:
     options = options_of(ctx)
 
     async def ask(client: ControlClient) -> dict[str, Any]:
-        return await client.status()
+        return {**await client.status(), "health": await client.health()}
 
     try:
         answer = call_service(options, ask)

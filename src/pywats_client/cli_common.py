@@ -157,7 +157,16 @@ def classify_error(exc: BaseException) -> CliFailure:
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         return CliFailure(f"{exc.strerror or exc}{where}", "check the path and its permissions")
-    return CliFailure(_one_line(str(exc)) or type(exc).__name__, "rerun with --debug for details")
+    if isinstance(exc, WatsError):
+        return CliFailure(
+            _one_line(str(exc)) or type(exc).__name__, "rerun with --debug for details"
+        )
+    # Not an error the CLI expects: say so, keep it to one line, point at --debug.
+    detail = _one_line(str(exc))
+    return CliFailure(
+        f"unexpected {type(exc).__name__}" + (f": {detail}" if detail else ""),
+        "rerun with --debug and report the traceback",
+    )
 
 
 def print_error(failure: CliFailure) -> None:
@@ -185,7 +194,9 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             typer.echo("error: interrupted", err=True)
             raise typer.Exit(130) from None
-        except (WatsError, OSError, CliFailure) as exc:
+        except (typer.Exit, typer.Abort, typer.BadParameter):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the CLI's promise: one line, never a traceback
             if _debug_requested(*args, *kwargs.values()):
                 traceback.print_exception(exc, file=sys.stderr)
             failure = classify_error(exc)

@@ -124,8 +124,9 @@ def entry_lines(entry: Mapping[str, Any]) -> list[str]:
         value = entry[key]
         if value is None or value == {}:
             continue
-        shown = human_size(value) if key == "size" else value
-        lines.append(f"{key}: {shown}")
+        shown = human_size(value) if key == "size" else str(value)
+        # Server messages span lines; indent the continuation so each key stays findable.
+        lines.append(f"{key}: " + shown.replace("\n", "\n    "))
     return lines
 
 

@@ -103,6 +103,15 @@ def test_multi_line_config_errors_become_one_line() -> None:
     )
 
 
+def test_unexpected_errors_are_one_line_too() -> None:
+    failure = classify_error(RuntimeError("first\nsecond"))
+    assert failure.code == 1
+    assert failure.line() == (
+        "error: unexpected RuntimeError: first; second "
+        "(hint: rerun with --debug and report the traceback)"
+    )
+
+
 def test_failure_line_without_hint() -> None:
     assert CliFailure("boom\n  again").line() == "error: boom again"
 
@@ -169,6 +178,7 @@ def test_directory_and_service_entries_have_one_shape() -> None:
 def test_entry_lines_skip_empty_values_and_show_sizes() -> None:
     lines = entry_lines({"state": "queued", "report_id": "r", "size": 2048, "last_error": None})
     assert lines == ["report_id: r", "state: queued", "size: 2.0 KiB"]
+    assert entry_lines({"last_error": "400: a\nb"}) == ["last_error: 400: a\n    b"]
 
 
 def test_counts_line_orders_states() -> None:
@@ -181,12 +191,14 @@ def test_counts_line_orders_states() -> None:
 def test_status_lines() -> None:
     status = {
         "state": "running", "pid": 42, "accepting": True,
+        "health": {"status": "degraded", "reasons": ["backlog: 2000"]},
         "queue": {"queued": 3, "parked": 1}, "uploads_in_flight": 2, "concurrency": 5,
         "server_url": "http://wats", "clock_skew_seconds": None,
         "tasks": [{"name": "uploader", "state": "running", "restarts": 1, "error": "boom"}],
     }  # fmt: skip
     assert status_lines(status) == [
         "service: running (pid 42)",
+        "health: degraded (backlog: 2000)",
         "accepting: yes",
         "queue: queued 3, parked 1",
         "uploads in flight: 2 of 5",

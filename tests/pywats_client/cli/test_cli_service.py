@@ -143,6 +143,7 @@ def test_status_submit_and_queue_go_through_the_service(
     assert status.returncode == 0, status.stderr
     assert status.stdout.startswith("service: running (pid ")
     assert "accepting: yes" in status.stdout
+    assert "health: ok" in status.stdout
     bad = tmp_path / "broken.xml"
     bad.write_text("<not a report", encoding="utf-8")
     submitted = run_cli(config, "submit", str(report), str(bad))
