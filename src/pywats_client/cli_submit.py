@@ -27,7 +27,6 @@ from pywats_client.cli_common import (
     control_client,
     echo_json,
     load_cli_config,
-    note,
     open_offline_queue,
     service_is_down,
 )
@@ -68,8 +67,8 @@ def submit_exit_code(outcomes: Sequence[FileOutcome]) -> int:
     return int(ExitCode.FAILURE) if codes else int(ExitCode.OK)
 
 
-def _progress(total: int, enabled: bool) -> Progress:
-    console = Console(stderr=True)
+def _progress(total: int, enabled: bool, console: Console | None = None) -> Progress:
+    console = console or Console(stderr=True)
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -134,10 +133,19 @@ async def _online_batch(
         return await _submit_online(client, files, advance)
 
 
-def submit_files(options: CliOptions, files: Sequence[Path]) -> list[FileOutcome]:
-    """Accept every file, through the service when it runs, else into the queue directory."""
+def submit_files(
+    options: CliOptions, files: Sequence[Path], console: Console | None = None
+) -> list[FileOutcome]:
+    """Accept every file, through the service when it runs, else into the queue directory.
+
+    ``console`` (stderr by default) shows the progress bar when it is a terminal."""
     config = load_cli_config(options)
-    with _progress(len(files), enabled=not options.json) as progress:
+    with _progress(len(files), enabled=not options.json, console=console) as progress:
+
+        def note(text: str) -> None:
+            # Through the progress console, so the line does not tear the live bar.
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
         task = progress.add_task("submitting", total=len(files))
 
         def advance() -> None:

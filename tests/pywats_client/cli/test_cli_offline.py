@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
 from cli_helpers import invoke, write_station
+from rich.console import Console
 
 from conftest import StationFactory
+from pywats_client.cli_common import CliOptions
+from pywats_client.cli_submit import submit_files
 from pywats_client.config import load_config, write_token
 from pywats_client.queue import ReportQueue
+from pywats_emulator.demo import demo_uut
 
 UUT_ID = "33a2d408-3fc8-480b-b554-6866c77fd91c"
 
@@ -271,3 +277,34 @@ def test_doctor_checks_a_registered_stations_passcode_file(tmp_path: Path) -> No
     checks = {c["name"]: c for c in json.loads(invoke(path, "--json", "doctor").stdout)}
     assert checks["token file"]["ok"]
     assert "station.passcode" in checks["token file"]["detail"]
+
+
+def _demo_files(folder: Path, count: int) -> list[Path]:
+    files = []
+    for number in range(1, count + 1):
+        body = demo_uut(number)
+        body["id"] = str(uuid.UUID(int=number, version=4))
+        path = folder / f"uut-{number}.json"
+        path.write_text(json.dumps(body), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def test_submit_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    path = write_station(tmp_path / "s")
+    terminal = io.StringIO()
+    console = Console(file=terminal, force_terminal=True, width=100)
+    outcomes = submit_files(CliOptions(config=path), _demo_files(tmp_path, 3), console=console)
+    assert [len(o.accepted) for o in outcomes] == [1, 1, 1]
+    shown = terminal.getvalue()
+    assert "submitting" in shown
+    assert "3/3" in shown
+
+
+def test_no_progress_bar_when_piped(tmp_path: Path) -> None:
+    path = write_station(tmp_path / "s")
+    piped = io.StringIO()
+    console = Console(file=piped, force_terminal=False)
+    submit_files(CliOptions(config=path), _demo_files(tmp_path, 3), console=console)
+    assert piped.getvalue().startswith("(service not running: accepting into the queue")
+    assert "3/3" not in piped.getvalue()
