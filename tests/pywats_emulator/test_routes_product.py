@@ -316,3 +316,51 @@ def test_product_group_errors(api: httpx.Client) -> None:
 def test_product_routes_require_authentication(emulator: EmulatorHandle) -> None:
     with httpx.Client(base_url=emulator.base_url) as client:
         assert client.get("/api/Product/PCBA-1000").status_code == 401
+
+
+def _revision_id(api: httpx.Client, part_number: str, revision: str) -> str:
+    return str(api.get(f"/api/Product/{part_number}/{revision}").json()["productRevisionId"])
+
+
+def test_box_build_relations_add_and_delete(api: httpx.Client) -> None:
+    parent = _revision_id(api, "PCBA-1000", "A")
+    child = _revision_id(api, "CABLE-10", "1")
+    response = api.post(
+        "/api/internal/Product/PostProductRevisionRelation",
+        json={
+            "ParentProductRevisionId": parent,
+            "ProductRevisionId": child,
+            "Quantity": 2,
+            "RevisionMask": "1%",
+        },
+    )
+    assert response.status_code == 200, response.text
+    relation = response.json()
+    assert (relation["PartNumber"], relation["Quantity"]) == ("CABLE-10", 2)
+    relation_id = relation["ProductRevisionRelationId"]
+    params = {"productRevisionRelationId": relation_id}
+    assert (
+        api.delete("/api/internal/Product/DeleteProductRevisionRelation", params=params)
+    ).status_code == 200
+    again = api.delete("/api/internal/Product/DeleteProductRevisionRelation", params=params)
+    assert again.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"ProductRevisionId": "child"}, 400),
+        ({"ParentProductRevisionId": "parent", "ProductRevisionId": "nope"}, 404),
+        ({"ParentProductRevisionId": "parent", "ProductRevisionId": "child", "Quantity": 0}, 400),
+        ({"ParentProductRevisionId": "parent", "ProductRevisionId": "parent"}, 400),
+    ],
+)
+def test_box_build_relation_errors(api: httpx.Client, body: dict[str, object], status: int) -> None:
+    ids = {
+        "parent": _revision_id(api, "PCBA-1000", "A"),
+        "child": _revision_id(api, "CABLE-10", "1"),
+    }
+    resolved = {key: ids.get(str(value), value) for key, value in body.items()}
+    response = api.post("/api/internal/Product/PostProductRevisionRelation", json=resolved)
+    assert response.status_code == status
+    assert response.json()["Message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 from pywats._core.odata import Filter
 from pywats.domains._base import AsyncDomain
@@ -13,6 +14,7 @@ from pywats.models.product import (
     Product,
     ProductGroup,
     ProductRevision,
+    ProductRevisionRelation,
     ProductView,
     Vendor,
 )
@@ -102,6 +104,28 @@ class AsyncProductDomain(AsyncDomain):
         params = {"partNumber": part_number, "revision": revision}
         data = await self._http.request_json("GET", path, params=params)
         return parse_list(BomItem, data, "GET", path)
+
+    async def add_box_build_relation(
+        self, relation: ProductRevisionRelation
+    ) -> ProductRevisionRelation:
+        """Internal: add a child line to a revision's box build.
+
+        Calls ``POST /api/internal/Product/PostProductRevisionRelation``; the server's
+        ``AddChildUnit`` checks units against these lines.
+        """
+        path = "/api/internal/Product/PostProductRevisionRelation"
+        data = await self._http.request_json("POST", path, json=relation.to_wire())
+        return parse_model(ProductRevisionRelation, data, "POST", path)
+
+    async def delete_box_build_relation(self, relation_id: UUID | str) -> None:
+        """Internal: remove a box-build line.
+
+        Calls ``DELETE /api/internal/Product/DeleteProductRevisionRelation``.
+        """
+        params = {"productRevisionRelationId": str(relation_id)}
+        await self._http.request_text(
+            "DELETE", "/api/internal/Product/DeleteProductRevisionRelation", params=params
+        )
 
     async def get_vendors(self) -> list[Vendor]:
         """List vendors (``GET /api/Product/Vendors``)."""

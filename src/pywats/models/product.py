@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 from pydantic import Field
 
-from pywats.models._base import ApiModel
+from pywats.models._base import ApiModel, PascalModel
 
 __all__ = [
     "WSBF_NAMESPACE",
@@ -17,6 +17,7 @@ __all__ = [
     "Product",
     "ProductGroup",
     "ProductRevision",
+    "ProductRevisionRelation",
     "ProductView",
     "Setting",
     "Vendor",
@@ -62,6 +63,20 @@ class Product(ApiModel):
     product_category_name: str | None = None
     revisions: list[ProductRevision] = Field(default_factory=list)
     tags: list[Setting] = Field(default_factory=list)
+
+
+class ProductRevisionRelation(PascalModel):
+    """A box-build line (internal, PascalCase): the parent revision holds ``quantity`` units of
+    the child product named by one of its revisions; ``revision_mask`` limits the child
+    revisions accepted (``%``/``*`` wildcards)."""
+
+    product_revision_relation_id: UUID | None = None
+    parent_product_revision_id: UUID
+    product_revision_id: UUID
+    part_number: str | None = None
+    quantity: int = 1
+    item_number: str | None = None
+    revision_mask: str | None = None
 
 
 class ProductView(ApiModel):

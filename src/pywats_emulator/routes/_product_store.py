@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS product_revision_relations (
     parent_product_revision_id TEXT NOT NULL
         REFERENCES product_revisions(product_revision_id) ON DELETE CASCADE,
     child_part_number TEXT NOT NULL COLLATE NOCASE,
+    child_product_revision_id TEXT
+        REFERENCES product_revisions(product_revision_id) ON DELETE CASCADE,
     revision_mask TEXT,
     quantity INTEGER NOT NULL DEFAULT 1,
     item_number TEXT
@@ -85,8 +87,10 @@ SEED_GROUPS: dict[str, tuple[tuple[str, str | None, bool], ...]] = {
     "Boards": (("PCBA-1000", None, False), ("PCBA-2000", None, False), ("PCBA-1000", "A", True)),
     "Modules": (("MODULE-100", None, False), ("PRODUCTION-TEST-MODULE", None, False)),
 }
-# parent (pn, rev) -> children (pn, revision mask, quantity)
-SEED_BOX_BUILDS = {("MODULE-100", "A"): (("PCBA-1000", "B", 1), ("PCBA-2000", None, 1))}
+# parent (pn, rev) -> children (pn, child revision, revision mask, quantity)
+SEED_BOX_BUILDS = {
+    ("MODULE-100", "A"): (("PCBA-1000", "B", "B", 1), ("PCBA-2000", "1", None, 1)),
+}
 SEED_BOM = (
     ("R1;R2", "RES-10K", "1", 2.0, "Resistor 10 kOhm", "Power"),
     ("C1", "CAP-100N", "1", 1.0, "Capacitor 100 nF", "Power"),
@@ -117,13 +121,16 @@ def seed_products(store: Store) -> None:
         for filter_pn, filter_rev, exclude in filters:
             add_group_filter(store, group_id, filter_pn, filter_rev, exclude)
     for (parent, parent_rev), children in SEED_BOX_BUILDS.items():
-        for index, (child, mask, quantity) in enumerate(children):
+        for index, (child, child_rev, mask, quantity) in enumerate(children):
             store.execute(
-                "INSERT INTO product_revision_relations VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO product_revision_relations (relation_id, parent_product_revision_id,"
+                " child_part_number, child_product_revision_id, revision_mask, quantity,"
+                " item_number) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     seed_guid("relation", f"{parent}/{child}"),
                     revision_guid(parent, parent_rev),
                     child,
+                    revision_guid(child, child_rev),
                     mask,
                     quantity,
                     str(index + 1),

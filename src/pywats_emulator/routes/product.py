@@ -32,6 +32,7 @@ from pywats_emulator.routes._product_odata import (
     parse_filter,
     parse_orderby,
 )
+from pywats_emulator.routes._product_relations import add_relation, delete_relation
 from pywats_emulator.routes._product_store import (
     SCHEMA,
     add_group_filter,
@@ -125,6 +126,16 @@ class ProductRoutes:
             Route("/api/products", guarded(self.put_products), methods=["PUT"]),
             Route("/api/products/revisions", guarded(self.put_revisions), methods=["PUT"]),
             Route("/api/internal/product/bom", guarded(self.get_bom), methods=["GET"]),
+            Route(
+                "/api/internal/product/postproductrevisionrelation",
+                guarded(self.post_relation),
+                methods=["POST"],
+            ),
+            Route(
+                "/api/internal/product/deleteproductrevisionrelation",
+                guarded(self.delete_relation),
+                methods=["DELETE"],
+            ),
             Route("/api/product/{pn}", guarded(self.get_product), methods=["GET"]),
             Route("/api/product/{pn}/{rev}", guarded(self.get_revision), methods=["GET"]),
         ]
@@ -191,6 +202,17 @@ class ProductRoutes:
             (revision["product_revision_id"],),
         )
         return json_response([_bom_item(dict(row)) for row in rows])
+
+    async def post_relation(self, request: Request) -> Response:
+        """``POST /api/internal/product/postproductrevisionrelation``."""
+        body = body_object(await read_json(request), "ProductRevisionRelation")
+        return json_response(add_relation(self.store, body))
+
+    async def delete_relation(self, request: Request) -> Response:
+        """``DELETE /api/internal/product/deleteproductrevisionrelation``."""
+        relation_id = required_str(request.query_params, "productRevisionRelationId")
+        delete_relation(self.store, relation_id)
+        return json_response(None)
 
     async def get_vendors(self, request: Request) -> Response:
         """``GET /api/product/vendors``."""

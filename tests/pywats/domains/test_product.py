@@ -16,7 +16,14 @@ from pywats.exceptions import (
     NotFoundError,
     UnexpectedResponseError,
 )
-from pywats.models.product import Bom, BomComponent, Product, ProductRevision
+from pywats.models.product import (
+    Bom,
+    BomComponent,
+    Product,
+    ProductRevision,
+    ProductRevisionRelation,
+)
+from pywats.models.production import Unit, UnitPhase
 from pywats_emulator.routes._product_wsbf import parse_wsbf
 from pywats_emulator.testing import EmulatorHandle
 
@@ -174,3 +181,46 @@ async def test_empty_and_malformed_answers_become_typed_errors() -> None:
         with pytest.raises(UnexpectedResponseError) as caught:
             await wats.product.get_product("BROKEN")
         assert "partNumber" in str(caught.value)
+
+
+async def test_box_build_relation_drives_add_child_unit(emulator: EmulatorHandle) -> None:
+    async with AsyncWATS(base_url=emulator.base_url, token=emulator.token, retries=0) as wats:
+        kit = await wats.product.save_product(Product(part_number="KIT-1"))
+        kit_rev = await wats.product.save_product_revision(
+            ProductRevision(product_id=kit.product_id, revision="A")
+        )
+        cable = await wats.product.get_product_revision("CABLE-10", "1")
+        assert kit_rev.product_revision_id is not None
+        assert cable.product_revision_id is not None
+        relation = await wats.product.add_box_build_relation(
+            ProductRevisionRelation(
+                parent_product_revision_id=kit_rev.product_revision_id,
+                product_revision_id=cable.product_revision_id,
+                revision_mask="1",
+            )
+        )
+        assert relation.part_number == "CABLE-10"
+        await wats.production.save_units(
+            [
+                Unit(serial_number="KIT-0001", part_number="KIT-1", revision="A"),
+                Unit(
+                    serial_number="C-1",
+                    part_number="CABLE-10",
+                    revision="1",
+                    unit_phase_id=UnitPhase.FINALIZED,
+                ),
+            ]
+        )
+        await wats.production.add_child_unit(
+            "KIT-0001", "KIT-1", "C-1", "CABLE-10", check_part_number=True, check_revision=True
+        )
+        assert (await wats.production.check_child_units("KIT-0001", "KIT-1")).ok
+        await wats.production.remove_child_unit("KIT-0001", "KIT-1", "C-1", "CABLE-10")
+        assert relation.product_revision_relation_id is not None
+        await wats.product.delete_box_build_relation(relation.product_revision_relation_id)
+        with pytest.raises(BadRequestError):
+            await wats.production.add_child_unit(
+                "KIT-0001", "KIT-1", "C-1", "CABLE-10", check_part_number=True
+            )
+        with pytest.raises(NotFoundError):
+            await wats.product.delete_box_build_relation(relation.product_revision_relation_id)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 from pywats._core.loop_thread import LoopThread
 from pywats._core.odata import Filter
@@ -15,6 +16,7 @@ from pywats.models.product import (
     Product,
     ProductGroup,
     ProductRevision,
+    ProductRevisionRelation,
     ProductView,
     Vendor,
 )
@@ -85,6 +87,21 @@ class ProductDomain:
     def get_bom(self, part_number: str, revision: str) -> list[BomItem]:
         """Internal: the stored BOM lines of a revision (``GET /api/internal/Product/Bom``)."""
         return self._loop.run(self._async.get_bom(part_number, revision))
+
+    def add_box_build_relation(self, relation: ProductRevisionRelation) -> ProductRevisionRelation:
+        """Internal: add a child line to a revision's box build.
+
+        Calls ``POST /api/internal/Product/PostProductRevisionRelation``; the server's
+        ``AddChildUnit`` checks units against these lines.
+        """
+        return self._loop.run(self._async.add_box_build_relation(relation))
+
+    def delete_box_build_relation(self, relation_id: UUID | str) -> None:
+        """Internal: remove a box-build line.
+
+        Calls ``DELETE /api/internal/Product/DeleteProductRevisionRelation``.
+        """
+        return self._loop.run(self._async.delete_box_build_relation(relation_id))
 
     def get_vendors(self) -> list[Vendor]:
         """List vendors (``GET /api/Product/Vendors``)."""
