@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -12,17 +13,34 @@ from collections.abc import Callable
 from typing import Any
 
 
-def median_ms(fn: Callable[[], Any], runs: int = 9, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in milliseconds over ``runs`` runs (after warm-up)."""
+def median_ms(
+    fn: Callable[[], Any],
+    runs: int = 9,
+    warmup: int = 1,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    """Median time of ``fn()`` in milliseconds over ``runs`` runs (after warm-up).
+
+    ``clock`` defaults to wall time; pass ``time.process_time`` for this process's CPU
+    time, which other processes competing for the cores disturb less.
+    """
     for _ in range(warmup):
         fn()
     samples = []
     for _ in range(runs):
         gc.collect()
-        started = time.perf_counter()
+        started = clock()
         fn()
-        samples.append((time.perf_counter() - started) * 1000.0)
+        samples.append((clock() - started) * 1000.0)
     return statistics.median(samples)
+
+
+def load_note() -> str:
+    """The machine's 1-minute load average and core count, to judge the figures by."""
+    cores = os.cpu_count() or 1
+    if not hasattr(os, "getloadavg"):  # Windows has no load average
+        return f"{cores} cores"
+    return f"load average {os.getloadavg()[0]:.2f} on {cores} cores"
 
 
 def peak_kib(fn: Callable[[], Any]) -> float:

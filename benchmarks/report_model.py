@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import import_cost, median_ms, peak_kib, report_line
+from _common import import_cost, load_note, median_ms, peak_kib, report_line
 from pywats.report import UUTBuilder, UUTReport, parse_wsjf, to_wsjf
 
 RUNS = 11
@@ -42,24 +43,22 @@ def build_thousand_steps() -> UUTReport:
 def main() -> None:
     """Measure and print every figure."""
     print(f"report model benchmark — median of {RUNS} runs, Python {sys.version.split()[0]}")
+    print(f"({load_note()}; wall = elapsed time, cpu = this process's CPU time)")
     report = build_thousand_steps()
     text = to_wsjf(report)
-    build_ms = median_ms(build_thousand_steps, RUNS)
-    serialise_ms = median_ms(lambda: to_wsjf(report), RUNS)
-    build_serialise_ms = median_ms(lambda: to_wsjf(build_thousand_steps()), RUNS)
-    parse_ms = median_ms(lambda: parse_wsjf(text), RUNS)
     print(f"1,000-step UUT: {len(text):,} bytes of WSJF")
-    print(report_line("  build (incl. roll-up + validation)", build_ms, "ms"))
-    print(report_line("  serialise to WSJF text", serialise_ms, "ms"))
-    print(report_line("  build + serialise", build_serialise_ms, "ms", 12))
-    print(report_line("  parse WSJF text", parse_ms, "ms", 15))
-    print(
-        report_line(
-            "  tracemalloc peak, build + serialise",
-            peak_kib(lambda: to_wsjf(build_thousand_steps())),
-            "KiB",
-        )
-    )
+    cases = {
+        "build (incl. roll-up + validation)": (build_thousand_steps, None),
+        "serialise to WSJF text": (lambda: to_wsjf(report), None),
+        "build + serialise": (lambda: to_wsjf(build_thousand_steps()), 12.0),
+        "parse WSJF text": (lambda: parse_wsjf(text), 15.0),
+    }
+    for label, (action, target) in cases.items():
+        print(report_line(f"  {label}, wall", median_ms(action, RUNS), "ms", target))
+        cpu = median_ms(action, RUNS, clock=time.process_time)
+        print(report_line(f"  {label}, cpu", cpu, "ms", target))
+    build_peak = peak_kib(lambda: to_wsjf(build_thousand_steps()))
+    print(report_line("  tracemalloc peak, build + serialise", build_peak, "KiB"))
     print(report_line("  tracemalloc peak, parse", peak_kib(lambda: parse_wsjf(text)), "KiB"))
     if EXPORTS.is_dir():
         for name in FIXTURES:
@@ -76,6 +75,7 @@ def main() -> None:
     report_ms, report_modules = import_cost("pywats.report")
     print(report_line('python -c "import pywats.report" (wall)', report_ms, "ms"))
     print(f"{'  modules imported by pywats.report':<48} {report_modules:9d}")
+    print(f"({load_note()} at the end)")
 
 
 if __name__ == "__main__":
