@@ -35,17 +35,21 @@ ServiceStarter = Callable[..., Any]
 @pytest.fixture
 def start_service(tmp_path: Path, emulator: EmulatorHandle) -> Callable[..., Any]:
     """``async with start_service(**config_overrides) as running:`` an in-process service
-    on the emulator with its control client; stopped (and awaited) on exit."""
+    on the emulator with its control client; stopped (and awaited) on exit.
+    ``registration=True`` leaves the token out (the station registers itself)."""
 
     @asynccontextmanager
     async def start(
-        folder: Path | None = None, token: str | None = None, **overrides: Any
+        folder: Path | None = None,
+        token: str | None = None,
+        registration: bool = False,
+        **overrides: Any,
     ) -> AsyncIterator[RunningService]:
         where = folder or tmp_path / "station"
         config_path = write_config(
             where,
             overrides.pop("server_url", emulator.base_url),
-            token or emulator.token,
+            None if registration else token or emulator.token,
             **overrides,
         )
         service = AsyncClientService(config_path, control_port=0, handle_signals=False)

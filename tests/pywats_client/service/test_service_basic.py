@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import stat
+import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from service_helpers import report_bytes, wait_until
 
+from pywats_client.service import state_dir_for
+from pywats_client.station import PASSCODE_FILE, REGISTRATION_TOKEN_ENV
 from pywats_emulator.testing import EmulatorHandle
 
 
@@ -28,3 +34,33 @@ async def test_submitted_reports_reach_the_server(
         assert await running.stop() == 0
     stored = sorted(row["id"].lower() for row in emulator.reports())
     assert stored == sorted(ids)
+
+
+async def test_registered_station_pings_warns_about_clock_skew_and_reports_pending(
+    start_service: Any,
+    emulator: EmulatorHandle,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv(REGISTRATION_TOKEN_ENV, emulator.token)
+    emulator.set_clock(lambda: datetime.now(UTC) + timedelta(minutes=10))
+    async with start_service(registration=True) as running:
+
+        async def pinged() -> bool:
+            return running.service.monitor is not None and (
+                running.service.monitor.clock_skew is not None
+            )
+
+        await wait_until(pinged, what="the first ping")
+        monitor = running.service.monitor
+        skew = monitor.clock_skew
+        passcode = state_dir_for(running.folder / "queue") / PASSCODE_FILE
+        status = await running.control.status()
+    assert skew is not None
+    assert 590 < skew < 610
+    assert "ahead of this station's clock" in caplog.text
+    assert status["server_name"]
+    if sys.platform != "win32":
+        assert stat.S_IMODE(passcode.stat().st_mode) == 0o600
+    rows = emulator.store.query("SELECT misc_info FROM clients WHERE name = 'TEST-STATION'")
+    assert [row["misc_info"] for row in rows] == ["pywats-client stopped"]
