@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -115,6 +116,7 @@ class AsyncClientService:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: StopRequest | None = None
         self._early_stop: str | None = None
+        self._stop_lock = threading.Lock()
         self._config: ClientConfig | None = None
         self._queue: ReportQueue | None = None
         self._uploader: Uploader | None = None
@@ -183,20 +185,22 @@ class AsyncClientService:
     def request_stop(self, reason: str = "stop requested") -> None:
         """Ask the service to stop (callable from any thread, e.g. a Windows service
         wrapper); a second call cancels in-flight uploads at once."""
-        loop, stop = self._loop, self._stop
-        if loop is None or stop is None:
-            self._early_stop = reason
-            return
+        with self._stop_lock:
+            loop, stop = self._loop, self._stop
+            if loop is None or stop is None:
+                self._early_stop = reason
+                return
         loop.call_soon_threadsafe(stop.request, reason)
 
     # ------------------------------------------------------------------ lifecycle
 
     async def run(self) -> int:
         """Run until stopped; returns the process exit code."""
-        self._loop = asyncio.get_running_loop()
-        self._stop = StopRequest()
-        if self._early_stop is not None:
-            self._stop.request(self._early_stop)
+        with self._stop_lock:
+            self._loop = asyncio.get_running_loop()
+            self._stop = StopRequest()
+            if self._early_stop is not None:
+                self._stop.request(self._early_stop)
         try:
             config = load_config(self.config_path)
         except ClientConfigError as exc:
@@ -414,6 +418,11 @@ class ClientService:
 
     def __init__(self, config_path: Path | str | None = None, **options: Any) -> None:
         self._service = AsyncClientService(config_path, **options)
+
+    @property
+    def service(self) -> AsyncClientService:
+        """The async service this wraps (for status while it runs)."""
+        return self._service
 
     def run(self) -> int:
         """Run the service on a fresh event loop; returns the exit code."""

@@ -116,3 +116,28 @@ async def test_missing_config_and_unregistered_station_without_token_exit_with_c
     unsafe = AsyncClientService(config, handle_signals=False)
     assert await unsafe.run() == EXIT_CONFIG
     assert "readable by other users" in capsys.readouterr().err
+
+
+def test_sync_service_stops_when_asked_from_another_thread(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    import threading
+    import time
+
+    from pywats_client.service import ClientService
+
+    config = write_config(tmp_path / "station", emulator.base_url, emulator.token)
+    service = ClientService(config, control_port=0, handle_signals=False)
+    codes: list[int] = []
+    runner = threading.Thread(target=lambda: codes.append(service.run()))
+    runner.start()
+    try:
+        while not service.service.accepting and runner.is_alive():
+            time.sleep(0.01)
+        assert service.service.accepting
+    finally:
+        service.stop("windows service stop")
+        runner.join(timeout=120)
+    assert codes == [EXIT_OK]
+    with InstanceLock(tmp_path / "station" / "queue"):
+        pass
