@@ -43,6 +43,7 @@ class FileOutcome:
     path: Path
     accepted: list[dict[str, Any]] = field(default_factory=list)
     failure: CliFailure | None = None
+    service_down: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` shape of this outcome."""
@@ -79,25 +80,44 @@ def _progress(total: int, enabled: bool, console: Console | None = None) -> Prog
     )
 
 
+# Files in flight at once through the control API: overlaps reading, HTTP and the
+# service's fsyncs without flooding a station's service.
+ONLINE_CONCURRENCY = 4
+
+
+async def _submit_one_online(client: ControlClient, path: Path) -> FileOutcome:
+    outcome = FileOutcome(path)
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+        answer = await client.submit(data, path.name)
+        outcome.accepted = [{"file": str(path), **normalise_entry(item)} for item in answer]
+    except ControlError as exc:
+        # A service that went away is decided for the whole batch by the caller.
+        outcome.failure = classify_error(exc) if service_is_down(exc) else _submit_refusal(exc)
+        outcome.service_down = service_is_down(exc)
+    except OSError as exc:
+        outcome.failure = classify_error(exc)
+    return outcome
+
+
 async def _submit_online(
     client: ControlClient, files: Sequence[Path], advance: Callable[[], None]
 ) -> list[FileOutcome]:
-    outcomes = []
-    for path in files:
-        outcome = FileOutcome(path)
-        try:
-            data = path.read_bytes()
-            answer = await client.submit(data, path.name)
-            outcome.accepted = [{"file": str(path), **normalise_entry(item)} for item in answer]
-        except ControlError as exc:
-            if service_is_down(exc):
-                raise
-            outcome.failure = _submit_refusal(exc)
-        except OSError as exc:
-            outcome.failure = classify_error(exc)
-        outcomes.append(outcome)
+    """Submit every file (a few at a time); outcomes in the order of ``files``. Raises
+    :class:`ControlError` if the service stopped answering, so the caller can fall back."""
+    slots = asyncio.Semaphore(ONLINE_CONCURRENCY)
+
+    async def one(path: Path) -> FileOutcome:
+        async with slots:
+            outcome = await _submit_one_online(client, path)
         advance()
-    return outcomes
+        return outcome
+
+    outcomes = await asyncio.gather(*(one(path) for path in files))
+    down = next((o for o in outcomes if o.service_down), None)
+    if down is not None and down.failure is not None:
+        raise ControlError(down.failure.message)
+    return list(outcomes)
 
 
 def _submit_refusal(exc: ControlError) -> CliFailure:

@@ -308,3 +308,19 @@ def test_no_progress_bar_when_piped(tmp_path: Path) -> None:
     submit_files(CliOptions(config=path), _demo_files(tmp_path, 3), console=console)
     assert piped.getvalue().startswith("(service not running: accepting into the queue")
     assert "3/3" not in piped.getvalue()
+
+
+def test_leftovers_of_a_killed_service_fall_back_to_the_directory(tmp_path: Path) -> None:
+    # After kill -9 the control token and address file stay behind; nothing listens there.
+    path = write_station(tmp_path / "s")
+    state_dir = path.parent / "queue-service"
+    state_dir.mkdir()
+    (state_dir / "control.token").write_text("stale-token\n", encoding="ascii")
+    (state_dir / "control.json").write_text(
+        json.dumps({"url": "http://127.0.0.1:9", "pid": 1}), encoding="utf-8"
+    )
+    result = invoke(path, "submit", *map(str, _demo_files(tmp_path, 2)))
+    assert result.exit_code == 0, result.output
+    assert "service not running: accepting into the queue directory" in result.stderr
+    assert "2 report(s) accepted" in result.stdout
+    assert invoke(path, "status").exit_code == 3
