@@ -19,12 +19,9 @@ from typing import Annotated, Any
 import typer
 
 from pywats_client.cli_common import (
-    CliFailure,
     CliOptions,
-    ExitCode,
     call_service,
     echo_json,
-    handles_errors,
     load_cli_config,
     open_offline_queue,
     options_of,
@@ -33,6 +30,7 @@ from pywats_client.cli_common import (
 from pywats_client.cli_config import config_app
 from pywats_client.cli_connection import test_connection
 from pywats_client.cli_doctor import doctor
+from pywats_client.cli_errors import CliFailure, ExitCode, handles_errors
 from pywats_client.cli_format import counts_line
 from pywats_client.cli_queue import queue_app
 from pywats_client.cli_submit import report_outcomes, submit_files

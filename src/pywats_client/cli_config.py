@@ -18,16 +18,8 @@ from typing import Annotated, Any
 
 import typer
 
-from pywats_client.cli_common import (
-    CliFailure,
-    ExitCode,
-    control_client,
-    echo_json,
-    handles_errors,
-    note,
-    options_of,
-    service_is_down,
-)
+from pywats_client.cli_common import control_client, echo_json, note, options_of, service_is_down
+from pywats_client.cli_errors import CliFailure, ExitCode, handles_errors
 from pywats_client.config import ClientConfig, load_config, parse_config
 from pywats_client.control import ControlError
 from pywats_client.errors import ClientConfigError

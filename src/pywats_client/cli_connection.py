@@ -16,13 +16,8 @@ from datetime import UTC, datetime, timedelta
 import typer
 
 from pywats.exceptions import ApiError
-from pywats_client.cli_common import (
-    api_token,
-    echo_json,
-    handles_errors,
-    load_cli_config,
-    options_of,
-)
+from pywats_client.cli_common import api_token, echo_json, load_cli_config, options_of
+from pywats_client.cli_errors import handles_errors
 
 MAX_CLOCK_SKEW_SECONDS = 300.0
 WallClock = Callable[[], datetime]

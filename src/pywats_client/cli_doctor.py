@@ -24,19 +24,16 @@ from rich.table import Table
 
 from pywats.exceptions import WatsError
 from pywats_client.cli_common import (
-    CliFailure,
     CliOptions,
-    ExitCode,
     api_token,
-    classify_error,
     control_client,
     echo_json,
-    handles_errors,
     options_of,
     service_state_dir,
     table_console,
 )
 from pywats_client.cli_connection import ServerProbe, probe_server, skew_ok, skew_text
+from pywats_client.cli_errors import CliFailure, ExitCode, classify_error, handles_errors
 from pywats_client.cli_format import human_size
 from pywats_client.config import ClientConfig, load_config
 from pywats_client.control import ControlError

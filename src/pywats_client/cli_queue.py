@@ -14,13 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from pywats_client.cli_common import (
-    echo_json,
-    handles_errors,
-    options_of,
-    table_console,
-    via_service_or_directory,
-)
+from pywats_client.cli_common import echo_json, options_of, table_console, via_service_or_directory
+from pywats_client.cli_errors import handles_errors
 from pywats_client.cli_format import (
     entries_table,
     entry_lines,

@@ -20,16 +20,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from pywats.exceptions import WatsError
 from pywats_client.cli_common import (
-    CliFailure,
     CliOptions,
-    ExitCode,
-    classify_error,
     control_client,
     echo_json,
     load_cli_config,
     open_offline_queue,
     service_is_down,
 )
+from pywats_client.cli_errors import CliFailure, ExitCode, classify_error
 from pywats_client.cli_format import accept_line, accept_to_dict, normalise_entry
 from pywats_client.config import ClientConfig
 from pywats_client.control import ControlClient, ControlError

@@ -14,7 +14,6 @@ from pywats.exceptions import (
     WatsConnectionError,
 )
 from pywats_client.cli import run_exit_code, status_lines
-from pywats_client.cli_common import CliFailure, ExitCode, classify_error
 from pywats_client.cli_config import (
     REDACTED,
     key_parts,
@@ -38,6 +37,7 @@ from pywats_client.cli_doctor import (
     skew_check,
     token_mode_check,
 )
+from pywats_client.cli_errors import CliFailure, ExitCode, classify_error
 from pywats_client.cli_format import (
     counts_line,
     entry_lines,
