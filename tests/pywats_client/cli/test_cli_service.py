@@ -229,3 +229,21 @@ def test_run_with_an_invalid_config_is_exit_5(tmp_path: Path) -> None:
     result = run_cli(bad, "run")
     assert result.returncode == 5
     assert "server_url" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is a hard kill on Windows")
+def test_run_exits_0_on_sigterm_and_releases_the_queue(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    config = write_station(tmp_path / "station", server_url=emulator.base_url, token=emulator.token)
+    with (tmp_path / "service.log").open("w+", encoding="utf-8") as log:
+        service = RunningService(config, log)
+        try:
+            service.wait_ready()
+            assert run_cli(config, "status").returncode == 0
+        finally:
+            code = service.stop()
+    assert code == 0
+    after = invoke(config, "queue", "ls")
+    assert after.exit_code == 0
+    assert "service not running: using the queue directory" in after.stderr
