@@ -33,12 +33,16 @@ from pywats_client.instance_lock import InstanceLock, InstanceLockedError
 from pywats_client.logging_setup import RedactingFilter, configure_logging, remove_logging
 from pywats_client.metrics import ServiceMetrics
 from pywats_client.signals import StopRequest, install_stop_handlers
-from pywats_client.station import StationCredentials, StationMonitor, stored_credentials
+from pywats_client.station import (
+    ServerConnection,
+    StationCredentials,
+    StationMonitor,
+    stored_credentials,
+)
 from pywats_client.supervisor import TaskSupervisor
 from pywats_client.uploader import Uploader, wsjf_sender
 
 if TYPE_CHECKING:
-    from pywats.client import AsyncWATS
     from pywats_client.config_watch import ConfigWatcher
     from pywats_client.control.http import ControlServer
     from pywats_client.queue import ReportQueue
@@ -67,23 +71,25 @@ def state_dir_for(queue_dir: Path) -> Path:
     return queue_dir.parent / f"{queue_dir.name}-service"
 
 
-def default_client_factory(config: ClientConfig) -> Callable[[str], AsyncWATS]:
-    """Builds the library client for a token; one retry per request, the queue does the rest."""
+def default_client_factory(config: ClientConfig) -> Callable[[str], ServerConnection]:
+    """Builds the server connection for a token; one retry per request, the queue does the
+    rest."""
 
-    def make(token: str) -> AsyncWATS:
+    def make(token: str) -> ServerConnection:
         from pywats._core.breaker import CircuitBreaker
-        from pywats.client import AsyncWATS
+        from pywats._core.http import AsyncHttpCore
 
         # The breaker spares a dead server the load; it never waits longer than the queue's
         # own backoff cap would.
         reset = min(BREAKER_RESET_SECONDS, config.backoff.cap_seconds)
-        return AsyncWATS(
-            base_url=config.server_url,
-            token=token,
+        http = AsyncHttpCore(
+            config.server_url,
+            token,
             timeout=config.request_timeout_seconds,
             retries=1,
             breaker=CircuitBreaker(reset_timeout=reset),
         )
+        return ServerConnection(http)
 
     return make
 
@@ -96,7 +102,7 @@ class AsyncClientService:
         config_path: Path | str | None = None,
         *,
         control_port: int | None = None,
-        make_client: Callable[[str], AsyncWATS] | None = None,
+        make_client: Callable[[str], ServerConnection] | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Sleep = asyncio.sleep,
         handle_signals: bool = True,
@@ -121,7 +127,7 @@ class AsyncClientService:
         self._queue: ReportQueue | None = None
         self._uploader: Uploader | None = None
         self._control: ControlServer | None = None
-        self._wats: AsyncWATS | None = None
+        self._wats: ServerConnection | None = None
         self._monitor: StationMonitor | None = None
         self._server_ready: asyncio.Event | None = None
         self._redactor: RedactingFilter | None = None
@@ -301,7 +307,7 @@ class AsyncClientService:
         self.supervisor.start("retention", self._prune_loop)
         self.accepting = True
 
-    def _client(self) -> AsyncWATS:
+    def _client(self) -> ServerConnection:
         if self._wats is None:
             raise RuntimeError("no server connection yet")
         return self._wats

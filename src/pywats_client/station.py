@@ -32,7 +32,10 @@ from pywats_client.errors import ClientConfigError
 from pywats_client.metrics import ServiceMetrics
 
 if TYPE_CHECKING:
-    from pywats.client import AsyncWATS
+    from types import TracebackType
+
+    from pywats._core.http import AsyncHttpCore
+    from pywats.domains.client import AsyncClientDomain
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,32 @@ REGISTRATION_TOKEN_ENV = "PYWATS_REGISTRATION_TOKEN"
 PASSCODE_FILE = "station.passcode"
 REGISTRATION_TOKEN_FILE = "registration.token"
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class ServerConnection:
+    """The parts of the library the service uses: the HTTP core (uploads) and the station
+    endpoints (``.client``). Lighter than ``AsyncWATS``, which loads every API domain."""
+
+    def __init__(self, http: AsyncHttpCore) -> None:
+        from pywats.domains.client import AsyncClientDomain
+
+        self.http = http
+        self.client: AsyncClientDomain = AsyncClientDomain(http)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.http.aclose()
+
+    async def __aenter__(self) -> ServerConnection:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
 
 @dataclass(frozen=True)
@@ -116,7 +145,7 @@ def stored_credentials(config: ClientConfig, state_dir: Path) -> StationCredenti
 
 
 async def register_station(
-    config: ClientConfig, state_dir: Path, make_client: Callable[[str], AsyncWATS]
+    config: ClientConfig, state_dir: Path, make_client: Callable[[str], ServerConnection]
 ) -> StationCredentials:
     """Register this station once and store its passcode (0600); raises
     :class:`ClientConfigError` when there is no registration token to do it with."""
@@ -144,7 +173,7 @@ class StationMonitor:
 
     def __init__(
         self,
-        wats: AsyncWATS,
+        wats: ServerConnection,
         credentials: StationCredentials,
         metrics: ServiceMetrics,
         *,
