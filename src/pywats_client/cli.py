@@ -87,6 +87,10 @@ def run_exit_code(service_code: int) -> int:
 @handles_errors
 def run(
     ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Config file (same as the global --config)."),
+    ] = None,
     control_port: Annotated[
         int | None,
         typer.Option(
@@ -97,8 +101,8 @@ def run(
     """Run the station service in the foreground until Ctrl+C / SIGTERM."""
     from pywats_client.service import run_service
 
-    options = options_of(ctx)
-    code = asyncio.run(run_service(options.config, control_port=control_port))
+    config_path = config if config is not None else options_of(ctx).config
+    code = asyncio.run(run_service(config_path, control_port=control_port))
     raise typer.Exit(run_exit_code(code))
 
 

@@ -229,6 +229,16 @@ def test_run_with_an_invalid_config_is_exit_5(tmp_path: Path) -> None:
     result = run_cli(bad, "run")
     assert result.returncode == 5
     assert "server_url" in result.stderr
+    # `run --config` (the service's own spelling) means the same as the global option.
+    result = subprocess.run(
+        [*cli_command(), "run", "--config", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=WAIT_LIMIT,
+        check=False,
+    )
+    assert result.returncode == 5
+    assert "server_url" in result.stderr
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is a hard kill on Windows")
