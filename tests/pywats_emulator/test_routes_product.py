@@ -281,15 +281,15 @@ def test_product_groups_by_product_and_filters(api: httpx.Client) -> None:
         response = api.get("/api/Product/ProductGroupsByProduct", params=params)
         return [g["name"] for g in response.json()]
 
-    assert groups("PCBA-1000") == ["Boards"]
-    assert groups("PCBA-1000", "A") == []  # excluded revision
-    assert groups("CABLE-10") == []
+    assert groups("PCBA-1000") == ["All products", "PCBA"]
+    assert groups("PCBA-1000", "A") == ["All products"]  # PCBA excludes revision A
+    assert groups("CABLE-10") == ["All products"]
     added = api.post(
         "/api/Product/ProductGroupFilter",
         params={"productGroup": "modules", "partNumber": "CABLE-10"},
     )
     assert added.status_code == 200
-    assert groups("CABLE-10") == ["Modules"]
+    assert groups("CABLE-10") == ["All products", "Modules"]
     api.post(
         "/api/Product/ProductGroupFilter",
         params={
@@ -299,7 +299,7 @@ def test_product_groups_by_product_and_filters(api: httpx.Client) -> None:
             "exclude": "true",
         },
     )
-    assert groups("CABLE-10", "1") == []
+    assert groups("CABLE-10", "1") == ["All products"]
 
 
 def test_product_group_errors(api: httpx.Client) -> None:
@@ -364,3 +364,17 @@ def test_box_build_relation_errors(api: httpx.Client, body: dict[str, object], s
     response = api.post("/api/internal/Product/PostProductRevisionRelation", json=resolved)
     assert response.status_code == status
     assert response.json()["Message"]
+
+
+def test_product_group_filters_feed_the_analytics_groups(api: httpx.Client) -> None:
+    # One set of product groups serves /api/Product and /api/App.
+    app_groups = api.get("/api/App/ProductGroups").json()
+    assert [g["productGroupName"] for g in app_groups] == ["PCBA", "Modules", "All products"]
+    api.post(
+        "/api/Product/ProductGroupFilter",
+        params={"productGroup": "Modules", "partNumber": "CABLE-10"},
+    )
+    detailed = api.get("/api/App/ProductGroups", params={"includeFilters": "true"}).json()
+    assert [f["partNumber"] for f in detailed[1]["filters"]] == ["MOD-*", "*MODULE*", "CABLE-10"]
+    # An exclude filter or a revision-bound include is not a part-number pattern for analytics.
+    assert [f["partNumber"] for f in detailed[0]["filters"]] == ["PCB-*", "PCBA-*", "4494394418"]

@@ -1,4 +1,7 @@
-"""Store access for the analytics routes: reports, product groups, levels, user settings."""
+"""Store access for the analytics routes: reports, product groups, levels, user settings.
+
+Product groups are the product routes' tables (read through ``_product_groups``).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from pywats_emulator.routes._analytics_filter import (
     record_matches,
 )
 from pywats_emulator.routes._analytics_records import ReportRecord, record_from_row
+from pywats_emulator.routes._patterns import split_patterns
+from pywats_emulator.routes._product_groups import analytics_groups
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -35,15 +40,12 @@ class AnalyticsData:
 
     def catalog(self) -> Catalog:
         """Product groups and levels as stored."""
-        groups = self.store.query(
-            "SELECT id, name, part_number_patterns FROM analytics_product_groups ORDER BY id"
-        )
         levels = self.store.query(
             "SELECT id, name, location_patterns FROM analytics_levels ORDER BY id"
         )
         return Catalog(
-            product_groups=tuple((r[0], r[1], _patterns(r[2])) for r in groups),
-            levels=tuple((r[0], r[1], _patterns(r[2])) for r in levels),
+            product_groups=tuple(analytics_groups(self.store)),
+            levels=tuple((r[0], r[1], split_patterns(r[2])) for r in levels),
         )
 
     def all_records(self) -> list[ReportRecord]:
@@ -86,10 +88,6 @@ class AnalyticsData:
         except sqlite3.OperationalError:
             return {}
         return {int(r[0]): str(r[1]) for r in rows}
-
-
-def _patterns(text: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in text.split(";") if item.strip())
 
 
 async def read_filter(request: Request) -> WatsFilter:

@@ -11,13 +11,13 @@ Emulator choices where the reference is silent (documented in docs/emulator.md):
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from pywats_emulator.routes._analytics_records import ReportRecord, parse_datetime
+from pywats_emulator.routes._patterns import split_patterns, wildcard_match
 
 NO_GROUPING = -1
 YEAR, QUARTER, MONTH, WEEK, DAY, HOUR = 0, 1, 2, 3, 4, 5
@@ -190,18 +190,11 @@ def _as_datetime(name: str, raw: Any) -> datetime:
     return value
 
 
-def wildcard_match(pattern: str, value: str) -> bool:
-    """Case-insensitive match where ``*`` and ``%`` stand for any run of characters."""
-    translated = pattern.replace("%", "*").lower()
-    escaped = translated.replace("[", "[[]").replace("?", "[?]")
-    return fnmatch.fnmatchcase(value.lower(), escaped)
-
-
 def matches_any(patterns: str | None, value: str) -> bool:
     """True when ``patterns`` is unset or one of its ``;``-separated alternatives matches."""
     if patterns is None:
         return True
-    alternatives = [item.strip() for item in patterns.split(";") if item.strip()]
+    alternatives = split_patterns(patterns)
     return not alternatives or any(wildcard_match(item, value) for item in alternatives)
 
 

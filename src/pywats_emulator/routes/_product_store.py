@@ -8,6 +8,7 @@ from typing import Any
 
 from pywats_emulator.routes._process_params import bad_request, field, fits_int64, not_found
 from pywats_emulator.routes._process_seed import seed_guid
+from pywats_emulator.routes._product_groups import seed_groups
 from pywats_emulator.routes._product_wsbf import WsbfBom
 from pywats_emulator.store import Store
 
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS product_vendors (
 );
 CREATE TABLE IF NOT EXISTS product_groups (
     product_group_id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE
 );
 CREATE TABLE IF NOT EXISTS product_group_filters (
@@ -82,11 +84,6 @@ SEED_PRODUCTS: tuple[tuple[str, str, str, bool, tuple[str, ...]], ...] = (
     ("FATPartNo", "Acceptance test product", "PCB", False, ("Rev1",)),
 )
 SEED_VENDORS = ("Acme Components", "Nordic Parts", "Volt Semiconductors")
-# group -> (part number, revision or None, exclude)
-SEED_GROUPS: dict[str, tuple[tuple[str, str | None, bool], ...]] = {
-    "Boards": (("PCBA-1000", None, False), ("PCBA-2000", None, False), ("PCBA-1000", "A", True)),
-    "Modules": (("MODULE-100", None, False), ("PRODUCTION-TEST-MODULE", None, False)),
-}
 # parent (pn, rev) -> children (pn, child revision, revision mask, quantity)
 SEED_BOX_BUILDS = {
     ("MODULE-100", "A"): (("PCBA-1000", "B", "B", 1), ("PCBA-2000", "1", None, 1)),
@@ -115,11 +112,7 @@ def seed_products(store: Store) -> None:
             )
     for vendor in SEED_VENDORS:
         store.execute("INSERT INTO product_vendors (vendor_name) VALUES (?)", (vendor,))
-    for group, filters in SEED_GROUPS.items():
-        group_id = seed_guid("productgroup", group)
-        store.execute("INSERT INTO product_groups VALUES (?, ?)", (group_id, group))
-        for filter_pn, filter_rev, exclude in filters:
-            add_group_filter(store, group_id, filter_pn, filter_rev, exclude)
+    seed_groups(store)
     for (parent, parent_rev), children in SEED_BOX_BUILDS.items():
         for index, (child, child_rev, mask, quantity) in enumerate(children):
             store.execute(
@@ -155,17 +148,6 @@ def seed_products(store: Store) -> None:
 def revision_guid(part_number: str, revision: str) -> str:
     """The GUID of a seeded revision."""
     return seed_guid("revision", f"{part_number}/{revision}")
-
-
-def add_group_filter(
-    store: Store, group_id: str, part_number: str, revision: str | None, exclude: bool
-) -> None:
-    """Add an include or exclude filter to a product group."""
-    store.execute(
-        "INSERT INTO product_group_filters (product_group_id, part_number, revision, exclude)"
-        " VALUES (?, ?, ?, ?)",
-        (group_id, part_number, revision, int(exclude)),
-    )
 
 
 # ----------------------------------------------------------------------------- JSON shapes

@@ -1,9 +1,9 @@
 """Analytics routes (``/api/App/...``): yields, failures, measurements, repairs, OEE, headers.
 
 Every figure is computed on request from the reports stored in the ``reports`` table; the
-arithmetic lives in the ``_analytics_*`` modules. This module owns the product-group, level and
-user-settings tables that the filters' ``productGroup`` / ``level`` fields refer to:
-a product group lists part-number patterns, a level lists station-location patterns.
+arithmetic lives in the ``_analytics_*`` modules. This module owns the level and user-settings
+tables; a level lists station-location patterns. The filters' ``productGroup`` field refers to
+the product routes' groups (``_product_groups``), whose filters list part-number patterns.
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS analytics_product_groups (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-    part_number_patterns TEXT NOT NULL
-);
 CREATE TABLE IF NOT EXISTS analytics_levels (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -39,12 +34,6 @@ CREATE TABLE IF NOT EXISTS analytics_user_settings (
 );
 """
 
-# Specific groups first: a report's ``productGroup`` dimension is its first matching group.
-SEED_PRODUCT_GROUPS = (
-    (1, "PCBA", "PCB-*;PCBA-*;4494394418"),
-    (2, "Modules", "MOD-*;*MODULE*"),
-    (3, "All products", "*"),
-)
 SEED_LEVELS = (
     (1, "Norway", "Oslo*;Bergen*;Trondheim*"),
     (2, "USA", "*USA*"),
@@ -71,13 +60,8 @@ SEED_USERS = {
 
 
 def seed(store: Store) -> None:
-    """Insert the demo product groups, levels and user settings."""
+    """Insert the demo levels and user settings (the product routes seed the product groups)."""
     with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO analytics_product_groups (id, name, part_number_patterns)"
-            " VALUES (?, ?, ?)",
-            SEED_PRODUCT_GROUPS,
-        )
         conn.executemany(
             "INSERT INTO analytics_levels (id, name, location_patterns) VALUES (?, ?, ?)",
             SEED_LEVELS,

@@ -26,6 +26,7 @@ from pywats_emulator.routes._process_params import (
     optional_str,
     required_str,
 )
+from pywats_emulator.routes._product_groups import add_group_filter, groups_of
 from pywats_emulator.routes._product_odata import (
     ODataError,
     apply_orderby,
@@ -35,7 +36,6 @@ from pywats_emulator.routes._product_odata import (
 from pywats_emulator.routes._product_relations import add_relation, delete_relation
 from pywats_emulator.routes._product_store import (
     SCHEMA,
-    add_group_filter,
     find_product,
     find_revision,
     product_json,
@@ -76,26 +76,6 @@ def query_products(rows: list[dict[str, Any]], params: Any) -> list[dict[str, An
         raise bad_request(f"The query specified in the URI is not valid. {exc}") from None
     end = skip + (DEFAULT_TOP if top is None else top)
     return [dict(row) for row in chosen[skip:end]]
-
-
-def groups_of(store: Store, part_number: str, revision: str | None) -> list[dict[str, Any]]:
-    """Groups with an include filter matching PN[+rev] and no matching exclude filter."""
-    rows = store.query(
-        "SELECT g.product_group_id, g.name, f.exclude FROM product_groups g"
-        " JOIN product_group_filters f USING (product_group_id)"
-        " WHERE f.part_number = ? AND (f.revision IS NULL OR f.revision = ?)",
-        (part_number, revision),
-    )
-    excluded = {row["product_group_id"] for row in rows if row["exclude"]}
-    groups = {
-        row["product_group_id"]: row["name"]
-        for row in rows
-        if not row["exclude"] and row["product_group_id"] not in excluded
-    }
-    return [
-        {"productGroupId": group_id, "name": name}
-        for group_id, name in sorted(groups.items(), key=lambda item: item[1])
-    ]
 
 
 class ProductRoutes:

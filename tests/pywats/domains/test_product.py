@@ -157,9 +157,11 @@ async def test_vendors_round_trip(product: AsyncProductDomain) -> None:
 
 
 async def test_product_groups(product: AsyncProductDomain) -> None:
-    assert [g.name for g in await product.get_product_groups_by_product("PCBA-2000")] == ["Boards"]
-    await product.add_product_group_filter("Boards", "PCBA-2000", revision="1", exclude=True)
-    assert await product.get_product_groups_by_product("PCBA-2000", revision="1") == []
+    names = [g.name for g in await product.get_product_groups_by_product("PCBA-2000")]
+    assert names == ["All products", "PCBA"]
+    await product.add_product_group_filter("PCBA", "PCBA-2000", revision="1", exclude=True)
+    excluded = await product.get_product_groups_by_product("PCBA-2000", revision="1")
+    assert [g.name for g in excluded] == ["All products"]
     with pytest.raises(NotFoundError):
         await product.add_product_group_filter("No group", "PCBA-2000")
 
