@@ -7,10 +7,10 @@ wildcards) are allowed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from pywats_emulator.routes._patterns import wildcard_match
 from pywats_emulator.routes._process_params import RouteError, bad_request, not_found
 from pywats_emulator.routes._production_store import FINALIZED, find_unit, record_change
 from pywats_emulator.store import Store
@@ -22,8 +22,7 @@ def revision_mask_matches(mask: str | None, revision: str | None) -> bool:
         return True
     if revision is None:
         return False
-    pattern = re.escape(mask).replace("%", ".*").replace(r"\*", ".*")
-    return re.fullmatch(pattern, revision, re.IGNORECASE) is not None
+    return wildcard_match(mask, revision)
 
 
 def box_build(store: Store, part_number: str, revision: str | None) -> list[dict[str, Any]]:
