@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -58,6 +58,33 @@ def _http2_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+class RequestOptions(TypedDict, total=False):
+    """The keyword options of every request (the parameters of :meth:`AsyncHttpCore.send`).
+
+    ``params`` become the query string (``None`` values dropped, booleans as ``true``/``false``);
+    ``json`` or ``content`` is the body (not both); ``headers`` add to the defaults;
+    ``idempotent`` overrides the method's own idempotency for the retry decision.
+    """
+
+    params: Mapping[str, Any] | None
+    json: Any
+    content: bytes | str | None
+    headers: Mapping[str, str] | None
+    idempotent: bool | None
+
+
+def decode_json(text: str, *, method: str, path: str) -> Any:
+    """A response body as JSON (``None`` when blank); raises :class:`UnexpectedResponseError`."""
+    if not text.strip():
+        return None
+    try:
+        return jsonlib.loads(text)
+    except ValueError as exc:
+        raise UnexpectedResponseError(
+            f"response is not JSON: {exc}", method=method, path=path
+        ) from None
 
 
 class AsyncHttpCore:
@@ -133,82 +160,20 @@ class AsyncHttpCore:
         """True once :meth:`aclose` ran."""
         return self._client.is_closed
 
-    async def request_json(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
-    ) -> Any:
+    async def request_json(self, method: str, path: str, **options: Unpack[RequestOptions]) -> Any:
         """Send a request and return the decoded JSON body (``None`` for an empty body)."""
-        response = await self.send(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            idempotent=idempotent,
-        )
-        text = response.text
-        if not text.strip():
-            return None
-        try:
-            return jsonlib.loads(text)
-        except ValueError as exc:
-            raise UnexpectedResponseError(
-                f"response is not JSON: {exc}", method=method.upper(), path=path
-            ) from None
+        response = await self.send(method, path, **options)
+        return decode_json(response.text, method=method.upper(), path=path)
 
-    async def request_text(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
-    ) -> str:
+    async def request_text(self, method: str, path: str, **options: Unpack[RequestOptions]) -> str:
         """Send a request and return the body as text (decoded by the response charset)."""
-        response = await self.send(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            idempotent=idempotent,
-        )
-        return response.text
+        return (await self.send(method, path, **options)).text
 
     async def request_bytes(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | str | None = None,
-        headers: Mapping[str, str] | None = None,
-        idempotent: bool | None = None,
+        self, method: str, path: str, **options: Unpack[RequestOptions]
     ) -> bytes:
         """Send a request and return the raw body bytes."""
-        response = await self.send(
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            idempotent=idempotent,
-        )
-        return response.content
+        return (await self.send(method, path, **options)).content
 
     async def send(
         self,
