@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pywats.domains._asset_support import multipart_body
+from pywats.domains._arguments import multipart_body
 from pywats_emulator.routes._rootcause_logic import (
     TicketRuleError,
     check_ticket,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from pywats.domains._asset_support import multipart_body
+from pywats.domains._arguments import multipart_body
 from pywats_emulator.routes._software_logic import (
     SoftwareRuleError,
     available_updates,

@@ -1,17 +1,14 @@
-"""Pure helpers of the analytics domain (no I/O): paths, filters, response parsing."""
+"""Pure helpers of the analytics domain (no I/O): measurement paths and filters."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
+from pywats.exceptions import InvalidArgumentError
 from pywats.models.analytics import WatsFilter
 
 PATH_SEPARATOR = "\u00b6"
-ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def measurement_path(*steps: str, measurement: str | None = None) -> str:
@@ -57,45 +54,3 @@ def require_product_and_operation(wats_filter: WatsFilter | None, endpoint: str)
     if wats_filter is None or not wats_filter.part_number or not wats_filter.test_operation:
         raise InvalidArgumentError(f"{endpoint} needs a filter with part_number and test_operation")
     return wats_filter
-
-
-def require_text(value: str, name: str) -> str:
-    """``value`` stripped; blank values are an :class:`InvalidArgumentError`."""
-    text = value.strip()
-    if not text:
-        raise InvalidArgumentError(f"{name} must not be blank")
-    return text
-
-
-def require_non_negative(value: int, name: str) -> int:
-    """``value`` when it is zero or more."""
-    if value < 0:
-        raise InvalidArgumentError(f"{name} must not be negative")
-    return value
-
-
-def parse_model(model: type[ModelT], data: Any, method: str, path: str) -> ModelT:
-    """Validate one JSON object as ``model`` (malformed → :class:`UnexpectedResponseError`)."""
-    if not isinstance(data, dict):
-        raise UnexpectedResponseError(
-            f"expected a JSON object, got {type(data).__name__}", method=method, path=path
-        )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise UnexpectedResponseError(
-            f"response is not a valid {model.__name__}: {exc.errors()[0]['msg']}",
-            method=method,
-            path=path,
-        ) from None
-
-
-def parse_rows(model: type[ModelT], data: Any, method: str, path: str) -> list[ModelT]:
-    """Validate a JSON array of objects (an empty body is an empty list)."""
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise UnexpectedResponseError(
-            f"expected a JSON array, got {type(data).__name__}", method=method, path=path
-        )
-    return [parse_model(model, item, method, path) for item in data]

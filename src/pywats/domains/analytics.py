@@ -21,13 +21,11 @@ from pywats.domains._analytics_support import (
     filter_body,
     measurement_path,
     normalise_measurement_paths,
-    parse_model,
-    parse_rows,
-    require_non_negative,
     require_product_and_operation,
-    require_text,
 )
+from pywats.domains._arguments import require_non_negative, stripped_text
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError
 from pywats.models.analytics import (
     AggregatedMeasurement,
@@ -63,12 +61,12 @@ class AsyncAnalyticsDomain(AsyncDomain):
         data = await self._http.request_json(
             "POST", path, json=filter_body(wats_filter), params=params, idempotent=True
         )
-        return parse_rows(model, data, "POST", path)
+        return parse_list(model, data, "POST", path)
 
     async def _get_rows(self, model: type[RowT], path: str, params: dict[str, Any]) -> list[RowT]:
-        query = {key: value for key, value in params.items() if value is not None}
-        data = await self._http.request_json("GET", path, params=query)
-        return parse_rows(model, data, "GET", path)
+        # The HTTP core leaves out parameters whose value is None.
+        data = await self._http.request_json("GET", path, params=params)
+        return parse_list(model, data, "GET", path)
 
     @staticmethod
     def _window(days: int, product_group_id: int, level_id: int) -> dict[str, Any]:
@@ -175,7 +173,7 @@ class AsyncAnalyticsDomain(AsyncDomain):
     ) -> list[TopFailedStep]:
         """Top ``count`` failing steps of a product and process (``GET /api/App/TopFailed``)."""
         params = {
-            "partNumber": require_text(part_number, "part_number"),
+            "partNumber": stripped_text(part_number, "part_number"),
             "processCode": process_code,
             "count": require_non_negative(count, "count"),
             **self._window(days, product_group_id, level_id),
@@ -254,8 +252,8 @@ class AsyncAnalyticsDomain(AsyncDomain):
     ) -> list[RelatedRepair]:
         """Repaired failures of a product revision (``GET /api/App/RelatedRepairHistory``)."""
         params = {
-            "partNumber": require_text(part_number, "part_number"),
-            "revision": require_text(revision, "revision"),
+            "partNumber": stripped_text(part_number, "part_number"),
+            "revision": stripped_text(revision, "revision"),
             "repairOperationCode": repair_operation_code,
             "testOperationCode": test_operation_code,
         }
@@ -312,6 +310,6 @@ class AsyncAnalyticsDomain(AsyncDomain):
     async def get_common_user_settings(self, user_name: str) -> CommonUserSettings:
         """Common settings of a user (``GET /api/App/CommonUserSettings``)."""
         path = "/api/App/CommonUserSettings"
-        params = {"UserName": require_text(user_name, "user_name")}
+        params = {"UserName": stripped_text(user_name, "user_name")}
         data = await self._http.request_json("GET", path, params=params)
         return parse_model(CommonUserSettings, data, "GET", path)

@@ -10,18 +10,24 @@ from datetime import datetime
 from urllib.parse import quote
 
 from pywats._core.odata import ODataQuery
-from pywats.domains._asset_support import (
-    as_enum,
-    asset_selector,
-    iso_param,
-    parse_list,
-    parse_model,
-)
+from pywats.domains._arguments import as_enum, iso_param
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError
 from pywats.models.asset import Asset, AssetLog, AssetMessage, AssetState, AssetStatus, AssetType
 
 AssetId = str | uuid.UUID
+
+
+def asset_selector(asset_id: str | uuid.UUID | None, serial_number: str | None) -> dict[str, str]:
+    """The ``id`` / ``serialNumber`` query parameters naming one asset (exactly one given)."""
+    if (asset_id is None) == (serial_number is None):
+        raise InvalidArgumentError("give exactly one of asset_id or serial_number")
+    if asset_id is not None:
+        return {"id": str(asset_id)}
+    if not str(serial_number).strip():
+        raise InvalidArgumentError("serial_number must not be blank")
+    return {"serialNumber": str(serial_number)}
 
 
 class AsyncAssetDomain(AsyncDomain):

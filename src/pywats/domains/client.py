@@ -11,9 +11,10 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_as, parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.client import (
     ClientInfo,
@@ -23,17 +24,7 @@ from pywats.models.client import (
     normalise_mac,
 )
 
-_MODULE_VERSIONS = TypeAdapter(list[ModuleVersion])
 _SERVER_INFO = TypeAdapter(dict[str, Any])
-
-
-def _validated(adapter: TypeAdapter[Any], data: Any, method: str, path: str) -> Any:
-    try:
-        return adapter.validate_python(data)
-    except ValidationError as exc:
-        raise UnexpectedResponseError(
-            f"unexpected response shape: {exc.errors()[0]['msg']}", method=method, path=path
-        ) from None
 
 
 def unquote_json_string(text: str) -> str:
@@ -115,22 +106,19 @@ class AsyncClientDomain(AsyncDomain):
         """Heartbeat: server name and clock (⚠ internal ``GET /api/internal/Client/Ping``)."""
         path = "/api/internal/Client/Ping"
         data = await self._http.request_json("GET", path)
-        result: PingResult = _validated(TypeAdapter(PingResult), data or {}, "GET", path)
-        return result
+        return parse_model(PingResult, data or {}, "GET", path)
 
     async def module_versions_internal(self) -> list[ModuleVersion]:
         """Installed server modules (⚠ internal ``GET /api/internal/Client/Version``)."""
         path = "/api/internal/Client/Version"
         data = await self._http.request_json("GET", path)
-        result: list[ModuleVersion] = _validated(_MODULE_VERSIONS, data or [], "GET", path)
-        return result
+        return parse_list(ModuleVersion, data or [], "GET", path)
 
     async def server_info_internal(self) -> dict[str, Any]:
         """Server facts incl. ``Version`` (⚠ internal ``GET /api/internal/Client/ServerInfo``)."""
         path = "/api/internal/Client/ServerInfo"
         data = await self._http.request_json("GET", path)
-        result: dict[str, Any] = _validated(_SERVER_INFO, data or {}, "GET", path)
-        return result
+        return parse_as(_SERVER_INFO, data or {}, "GET", path)
 
     async def update_internal(self, settings: ClientSettings) -> ClientInfo:
         """Send the station's name, UTC offset and misc info.
@@ -139,15 +127,13 @@ class AsyncClientDomain(AsyncDomain):
         """
         path = "/api/internal/Client/Update"
         data = await self._http.request_json("POST", path, json=settings.to_wire())
-        result: ClientInfo = _validated(TypeAdapter(ClientInfo), data or {}, "POST", path)
-        return result
+        return parse_model(ClientInfo, data or {}, "POST", path)
 
     async def client_info_internal(self) -> ClientInfo:
         """The calling station's record (⚠ internal ``GET /api/internal/Client/GetClientInfo``)."""
         path = "/api/internal/Client/GetClientInfo"
         data = await self._http.request_json("GET", path)
-        result: ClientInfo = _validated(TypeAdapter(ClientInfo), data or {}, "GET", path)
-        return result
+        return parse_model(ClientInfo, data or {}, "GET", path)
 
     async def get_registration(
         self, *, name: str | None = None, identifier: str | None = None
@@ -158,8 +144,7 @@ class AsyncClientDomain(AsyncDomain):
         path = "/api/SystemManager/Client"
         params = {"name": name, "identifier": identifier}
         data = await self._http.request_json("GET", path, params=params)
-        result: ClientInfo = _validated(TypeAdapter(ClientInfo), data or {}, "GET", path)
-        return result
+        return parse_model(ClientInfo, data or {}, "GET", path)
 
     async def update_available_internal(self, client_version: str) -> str | None:
         """Newer client version than ``client_version``, or ``None``.

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_as, parse_found, parse_list
+from pywats.domains._parsing import parse_as, parse_found, parse_list
 from pywats.exceptions import UnexpectedResponseError
 from pywats.models.process import Process, ProcessDetail, RepairType
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from pywats._core.odata import Filter
+from pywats.domains._arguments import path_segment
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_found, parse_list, parse_model, path_segment
+from pywats.domains._parsing import parse_found, parse_list, parse_model
 from pywats.models.product import (
     Bom,
     BomItem,

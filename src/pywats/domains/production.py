@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from pywats.domains._arguments import path_segment
 from pywats.domains._base import AsyncDomain
-from pywats.domains._process_parsing import parse_found, parse_list, parse_model, path_segment
+from pywats.domains._parsing import parse_found, parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.production import (
     BarcodeIdentifier,

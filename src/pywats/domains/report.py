@@ -7,9 +7,8 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from pydantic import TypeAdapter, ValidationError
-
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import (
     BadRequestError,
     InvalidArgumentError,
@@ -32,9 +31,6 @@ WSXF_PATH = "/api/Report/WSXF"
 _JSON = {"Content-Type": "application/json"}
 _XML = {"Content-Type": "application/xml", "Accept": "application/xml"}
 
-_HEADERS = TypeAdapter(list[ReportHeader])
-_MISC_HEADERS = TypeAdapter(list[MiscInfoHeader])
-
 
 def report_id_text(report_id: UUID | str) -> str:
     """A report id as the canonical GUID text; anything else is an :class:`InvalidArgumentError`."""
@@ -54,15 +50,6 @@ def _readback_params(
         "includeChartdata": include_chartdata,
         "includeAttachments": include_attachments,
     }
-
-
-def _as_list(adapter: TypeAdapter[Any], data: Any, path: str) -> Any:
-    try:
-        return adapter.validate_python([] if data is None else data)
-    except ValidationError as exc:
-        raise UnexpectedResponseError(
-            f"unexpected response shape: {exc.errors()[0]['msg']}", method="GET", path=path
-        ) from None
 
 
 class AsyncReportDomain(AsyncDomain):
@@ -157,8 +144,7 @@ class AsyncReportDomain(AsyncDomain):
         path = "/api/Report/Query/Header"
         params = query.to_params() if query is not None else None
         data = await self._http.request_json("GET", path, params=params)
-        result: list[ReportHeader] = _as_list(_HEADERS, data, path)
-        return result
+        return parse_list(ReportHeader, data, "GET", path)
 
     async def headers_for_unit(
         self, serial_number: str, part_number: str | None = None, *, top: int = 100
@@ -187,8 +173,7 @@ class AsyncReportDomain(AsyncDomain):
             "serialNumber": serial_number,
         }
         answer = await self._http.request_json("GET", path, params=params)
-        result: list[MiscInfoHeader] = _as_list(_MISC_HEADERS, answer, path)
-        return result
+        return parse_list(MiscInfoHeader, answer, "GET", path)
 
     async def processing_state_internal(self, report_id: UUID | str) -> ReportProcessingState:
         """Server-side processing state of a received report.
@@ -197,12 +182,7 @@ class AsyncReportDomain(AsyncDomain):
         """
         path = f"/api/internal/Report/GetReportState/{report_id_text(report_id)}"
         data = await self._http.request_json("GET", path)
-        try:
-            return ReportProcessingState.model_validate(data)
-        except ValidationError as exc:
-            raise UnexpectedResponseError(
-                f"unexpected response shape: {exc.errors()[0]['msg']}", method="GET", path=path
-            ) from None
+        return parse_model(ReportProcessingState, data, "GET", path)
 
     async def get_attachment(
         self,

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import uuid
 
-from pywats.domains._asset_support import (
-    as_enum,
-    multipart_body,
-    parse_list,
-    parse_model,
-    require_text,
-)
+from pywats.domains._arguments import as_enum, multipart_body, require_text
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.rootcause import ALL_TICKET_STATUSES, Ticket, TicketStatus, TicketView
 

@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
-from pywats.domains._asset_support import parse_model, require_text
+from pywats.domains._arguments import require_text
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_model
 from pywats.exceptions import InvalidArgumentError
 from pywats.models.scim import (
     PATCHABLE_PATHS,

@@ -11,14 +11,9 @@ import uuid
 import zipfile
 from urllib.parse import quote
 
-from pywats.domains._asset_support import (
-    as_enum,
-    multipart_body,
-    parse_list,
-    parse_model,
-    require_text,
-)
+from pywats.domains._arguments import as_enum, multipart_body, require_text
 from pywats.domains._base import AsyncDomain
+from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.software import (
     FileAttribute,

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from pywats.client import WATS, AsyncWATS
-from pywats.domains._analytics_support import normalise_measurement_paths, parse_rows
+from pywats.domains._analytics_support import normalise_measurement_paths
+from pywats.domains._parsing import parse_list
 from pywats.domains.analytics import measurement_path
 from pywats.exceptions import (
     AuthenticationError,
@@ -366,15 +367,15 @@ def test_filter_wire_form_uses_wats_names() -> None:
     }
 
 
-def test_parse_rows_rejects_malformed_answers() -> None:
-    assert parse_rows(YieldRow, None, "POST", "/p") == []
+def test_parse_list_rejects_malformed_answers() -> None:
+    assert parse_list(YieldRow, None, "POST", "/p") == []
     bad: list[Any] = [{"unitCount": "many"}]
     with pytest.raises(UnexpectedResponseError):
-        parse_rows(YieldRow, bad, "POST", "/p")
+        parse_list(YieldRow, bad, "POST", "/p")
     with pytest.raises(UnexpectedResponseError):
-        parse_rows(YieldRow, {"not": "a list"}, "POST", "/p")
+        parse_list(YieldRow, {"not": "a list"}, "POST", "/p")
     with pytest.raises(UnexpectedResponseError):
-        parse_rows(YieldRow, ["text"], "POST", "/p")
+        parse_list(YieldRow, ["text"], "POST", "/p")
 
 
 def test_sync_twin_queries_yield(emulator: EmulatorHandle) -> None:

@@ -10,8 +10,9 @@ import pytest
 
 from pywats._core.odata import ODataQuery, field
 from pywats.client import WATS, AsyncWATS
-from pywats.domains._asset_support import asset_selector, multipart_body, parse_list
-from pywats.domains.asset import AsyncAssetDomain
+from pywats.domains._arguments import multipart_body
+from pywats.domains._parsing import parse_list
+from pywats.domains.asset import AsyncAssetDomain, asset_selector
 from pywats.exceptions import (
     BadRequestError,
     ConflictError,

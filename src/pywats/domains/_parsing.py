@@ -1,29 +1,34 @@
-"""Turning decoded JSON answers into models (typed error when the shape is wrong), and
-building URL path segments.
+"""Turning decoded JSON answers into models, shared by every domain (no I/O).
 
-Shared by the process, product and production domains.
+A 2xx body of the wrong shape becomes :class:`UnexpectedResponseError` naming the request and
+the first problem pydantic found, so callers never see a bare ``ValidationError``.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pywats.exceptions import InvalidArgumentError, NotFoundError, UnexpectedResponseError
+from pywats.exceptions import NotFoundError, UnexpectedResponseError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 T = TypeVar("T")
 
 
 def parse_model(model: type[ModelT], data: Any, method: str, path: str) -> ModelT:
-    """Validate ``data`` as ``model`` or raise :class:`UnexpectedResponseError`."""
+    """Validate one JSON object as ``model``."""
+    if not isinstance(data, dict):
+        raise UnexpectedResponseError(
+            f"expected a JSON object, got {type(data).__name__}", method=method, path=path
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise UnexpectedResponseError(
-            f"unexpected {model.__name__} body: {_first_error(exc)}", method=method, path=path
+            f"response is not a valid {model.__name__}: {first_error(exc)}",
+            method=method,
+            path=path,
         ) from None
 
 
@@ -39,7 +44,7 @@ def parse_found(model: type[ModelT], data: Any, method: str, path: str) -> Model
 
 
 def parse_list(model: type[ModelT], data: Any, method: str, path: str) -> list[ModelT]:
-    """Validate ``data`` as a JSON array of ``model`` (``None`` means an empty list)."""
+    """Validate a JSON array of objects as ``list[model]`` (an empty body is an empty list)."""
     if data is None:
         return []
     if not isinstance(data, list):
@@ -50,25 +55,17 @@ def parse_list(model: type[ModelT], data: Any, method: str, path: str) -> list[M
 
 
 def parse_as(adapter: TypeAdapter[T], data: Any, method: str, path: str) -> T:
-    """Validate ``data`` with a type adapter or raise :class:`UnexpectedResponseError`."""
+    """Validate ``data`` with a type adapter (for answers that are not one model)."""
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
         raise UnexpectedResponseError(
-            f"unexpected body: {_first_error(exc)}", method=method, path=path
+            f"unexpected response shape: {first_error(exc)}", method=method, path=path
         ) from None
 
 
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
+    """The first problem of a validation error as ``location: message``."""
     error = exc.errors()[0]
     location = ".".join(str(part) for part in error["loc"])
     return f"{location}: {error['msg']}" if location else str(error["msg"])
-
-
-def path_segment(value: str) -> str:
-    """One URL path segment; WATS routing decodes ``%2F`` to ``/``, so a slash cannot work."""
-    if "/" in value or "\\" in value or not value.strip():
-        raise InvalidArgumentError(
-            f"{value!r} cannot be used in a URL path (empty, or contains a slash)"
-        )
-    return quote(value, safe="")
