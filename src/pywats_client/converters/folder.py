@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -132,8 +131,13 @@ class FolderRuntime:
         return min(waits)
 
     async def _wait(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        # Not asyncio.wait_for: on Python 3.11 it can swallow a cancellation that arrives
+        # just as the event is set, and then shutdown would never reach this loop.
+        timer = asyncio.get_running_loop().call_later(seconds, self._wake.set)
+        try:
+            await self._wake.wait()
+        finally:
+            timer.cancel()
         self._wake.clear()
 
     async def _handle(self, candidate: Candidate) -> None:

@@ -33,6 +33,7 @@ from pywats_client.converters.execution import ConvertedReport, run_conversion
 from pywats_client.converters.registry import ConverterSpec, LoadedConverter, load_spec
 
 _JOIN_SECONDS = 5.0
+_START_SECONDS = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ def convert_task(
 def worker_main(conn: multiprocessing.connection.Connection) -> None:
     """The worker process's loop: one task in, one ``("ok", reports)`` or error out."""
     cache: dict[ConverterSpec, LoadedConverter] = {}
+    conn.send(("ready",))
     while True:
         try:
             task = conn.recv()
@@ -113,7 +115,16 @@ def _start_worker(context: multiprocessing.context.SpawnContext) -> _Worker:
     )
     process.start()
     child.close()
-    return _Worker(process, parent)
+    worker = _Worker(process, parent)
+    # Wait until the interpreter is up, so its start-up never counts against a file's timeout.
+    try:
+        ready = parent.poll(_START_SECONDS) and parent.recv() == ("ready",)
+    except (EOFError, OSError):
+        ready = False
+    if not ready:
+        worker.stop(kill=True)
+        raise ConverterError(f"a converter worker process did not start in {_START_SECONDS:g} s")
+    return worker
 
 
 def _exchange(worker: _Worker, task: ConversionTask, timeout: float) -> tuple[Any, ...] | None:

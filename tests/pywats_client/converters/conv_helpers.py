@@ -44,7 +44,7 @@ def wstf_bytes(*serials: str) -> bytes:
     return to_wstf([build_uut(s) for s in serials]).encode("utf-8")
 
 
-async def wait_until(condition: Callable[[], bool], limit: float = 60.0) -> None:
+async def wait_until(condition: Callable[[], bool], limit: float = 30.0) -> None:
     """Poll ``condition`` until true; after ``limit`` seconds fail (a hang guard, not timing)."""
     deadline = time.monotonic() + limit
     while not condition():
