@@ -493,7 +493,9 @@ def _number_steps(root: Step) -> None:
     while stack:
         step = stack.pop()
         counter += 1
-        step.id = counter
+        # ``id`` is already marked as set (every builder step starts with ``id=None``), so
+        # writing the value directly skips pydantic's per-assignment bookkeeping.
+        step.__dict__["id"] = counter
         if step.steps:
             stack.extend(reversed(step.steps))
 
