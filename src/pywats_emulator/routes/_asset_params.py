@@ -1,113 +1,29 @@
-"""Request helpers of the asset, software, rootcause and SCIM route modules.
-
-Handlers raise :class:`RouteFailure` for bad input or missing rows; :func:`answer_errors` turns
-it into the WATS-shaped error response, so handlers read as straight-line code.
+"""Request helpers of the asset, software, rootcause and SCIM route modules beyond the shared
+ones in :mod:`._params`: dates, tags, the caller's name, downloads and JSON columns.
 """
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import Response
 
 from pywats_emulator.auth import basic_token, decode_pair
-from pywats_emulator.http import BadRequest, error_response
 from pywats_emulator.routes._asset_logic import parse_date
-
-Handler = Callable[[Request], Awaitable[Response]]
-ErrorRenderer = Callable[[int, str], Response]
-
-
-class RouteFailure(Exception):
-    """An error answer: HTTP ``status`` and the ``Message`` text."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def bad_input(message: str) -> RouteFailure:
-    """A 400 answer."""
-    return RouteFailure(400, message)
-
-
-def missing(message: str) -> RouteFailure:
-    """A 404 answer."""
-    return RouteFailure(404, message)
-
-
-def answer_errors(handler: Handler, render: ErrorRenderer = error_response) -> Handler:
-    """Wrap ``handler`` so :class:`RouteFailure` and the core's ``BadRequest`` become answers."""
-
-    @functools.wraps(handler)
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except (RouteFailure, BadRequest) as exc:
-            return render(exc.status, exc.message)
-
-    return endpoint
-
-
-def param(params: Mapping[str, str], name: str) -> str | None:
-    """A query parameter by case-insensitive name (ASP.NET binds them so); blank is absent."""
-    wanted = name.lower()
-    for key, value in params.items():
-        if key.lower() == wanted:
-            return value if value.strip() else None
-    return None
-
-
-def required_param(params: Mapping[str, str], name: str) -> str:
-    """A query parameter that must be present and non-blank."""
-    value = param(params, name)
-    if value is None:
-        raise bad_input(f"The parameter '{name}' is required.")
-    return value
-
-
-def int_param(params: Mapping[str, str], name: str, default: int | None = None) -> int | None:
-    """An optional integer query parameter."""
-    value = param(params, name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise bad_input(f"The value '{value}' is not valid for {name}.") from None
-
-
-def bool_param(params: Mapping[str, str], name: str, default: bool = False) -> bool:
-    """An optional ``true``/``false`` query parameter."""
-    value = param(params, name)
-    if value is None:
-        return default
-    if value.lower() not in ("true", "false"):
-        raise bad_input(f"The value '{value}' is not valid for {name}.")
-    return value.lower() == "true"
+from pywats_emulator.routes._params import bad_request, optional_str
 
 
 def date_param(params: Mapping[str, str], name: str) -> datetime | None:
     """An optional ISO 8601 date-time query parameter (naive means UTC)."""
-    value = param(params, name)
+    value = optional_str(params, name)
     try:
         return parse_date(value)
     except ValueError:
-        raise bad_input(f"The value '{value}' is not valid for {name}.") from None
-
-
-def json_object(body: Any, what: str) -> dict[str, Any]:
-    """``body`` when it is a JSON object, else a 400 naming what was expected."""
-    if not isinstance(body, dict):
-        raise bad_input(f"The request body must be a JSON object ({what}).")
-    return body
+        raise bad_request(f"The value '{value}' is not valid for {name}.") from None
 
 
 def check_tags(tags: Any) -> None:
@@ -117,7 +33,7 @@ def check_tags(tags: Any) -> None:
     if not isinstance(tags, list) or not all(
         isinstance(tag, dict) and isinstance(tag.get("key"), str) for tag in tags
     ):
-        raise bad_input("tags must be a list of {key, value} objects.")
+        raise bad_request("tags must be a list of {key, value} objects.")
 
 
 def caller_name(request: Request) -> str:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._process_params import (
+from pywats_emulator.routes._params import (
     bad_request,
     int_field,
     not_found,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._process_params import bad_request, field, fits_int64, not_found
+from pywats_emulator.routes._params import bad_request, field, fits_int64, not_found
 from pywats_emulator.routes._process_seed import seed_guid
 from pywats_emulator.routes._product_groups import seed_groups
 from pywats_emulator.routes._product_wsbf import WsbfBom

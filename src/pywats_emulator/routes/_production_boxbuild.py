@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pywats_emulator.routes._params import RouteError, bad_request, not_found
 from pywats_emulator.routes._patterns import wildcard_match
-from pywats_emulator.routes._process_params import RouteError, bad_request, not_found
 from pywats_emulator.routes._production_store import FINALIZED, find_unit, record_change
 from pywats_emulator.store import Store
 

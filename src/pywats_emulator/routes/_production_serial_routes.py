@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response, read_json
-from pywats_emulator.routes._process_params import (
+from pywats_emulator.routes._params import (
     bad_request,
     body_object,
     field,

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from pywats_emulator.routes._process_params import bad_request, fits_int64, not_found
+from pywats_emulator.routes._params import bad_request, fits_int64, not_found
 from pywats_emulator.store import Store
 
 IDENTIFIER_NAMES = {0: "SerialNumber", 1: "MACAddress", 2: "IMEI"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._process_params import bad_request, field, not_found
+from pywats_emulator.routes._params import bad_request, field, not_found
 from pywats_emulator.store import Store
 
 SCHEMA = """

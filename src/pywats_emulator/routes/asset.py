@@ -24,20 +24,22 @@ from pywats_emulator.routes._asset_logic import (
 )
 from pywats_emulator.routes._asset_odata import ODataError, apply_options, parse_options
 from pywats_emulator.routes._asset_params import (
-    RouteFailure,
-    answer_errors,
-    bad_input,
-    bool_param,
     caller_name,
     check_tags,
     date_param,
-    int_param,
-    json_object,
-    missing,
-    param,
 )
 from pywats_emulator.routes._asset_seed import seed_assets
 from pywats_emulator.routes._asset_store import AssetStore
+from pywats_emulator.routes._params import (
+    RouteError,
+    bad_request,
+    body_object,
+    guarded,
+    not_found,
+    optional_bool,
+    optional_int,
+    optional_str,
+)
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -86,7 +88,7 @@ def _options(request: Request, default_order: list[tuple[str, bool]]) -> Any:
     try:
         return parse_options(request.query_params, default_order)
     except ODataError as exc:
-        raise bad_input(f"The query is not valid: {exc}") from None
+        raise bad_request(f"The query is not valid: {exc}") from None
 
 
 class AssetRoutes:
@@ -97,12 +99,12 @@ class AssetRoutes:
         self.db = AssetStore(state.store)
 
     def _find(self, params: Mapping[str, str]) -> dict[str, Any]:
-        asset_id, serial = param(params, "id"), param(params, "serialNumber")
+        asset_id, serial = optional_str(params, "id"), optional_str(params, "serialNumber")
         if asset_id is None and serial is None:
-            raise bad_input("Either 'id' or 'serialNumber' is required.")
+            raise bad_request("Either 'id' or 'serialNumber' is required.")
         found = self.db.asset_by_id(asset_id) if asset_id else self.db.asset_by_serial(serial)
         if found is None:
-            raise missing(f"Asset '{asset_id or serial}' was not found.")
+            raise not_found(f"Asset '{asset_id or serial}' was not found.")
         return found
 
     def _log(self, asset: Mapping[str, Any], request: Request, kind: int, **fields: Any) -> None:
@@ -125,7 +127,7 @@ class AssetRoutes:
         key = request.path_params["key"]
         asset = self.db.asset_by_id(key) or self.db.asset_by_serial(key)
         if asset is None:
-            raise missing(f"Asset '{key}' was not found.")
+            raise not_found(f"Asset '{key}' was not found.")
         asset["assetType"] = self.db.type_by_id(str(asset.get("typeId")))
         asset["assetChildren"] = self.db.children_of(asset["assetId"])
         return json_response(asset)
@@ -136,24 +138,24 @@ class AssetRoutes:
             return None
         parent = self.db.asset_by_id(parent_id) if parent_id else self.db.asset_by_serial(parent_sn)
         if parent is None:
-            raise bad_input(f"The parent asset '{parent_id or parent_sn}' does not exist.")
+            raise bad_request(f"The parent asset '{parent_id or parent_sn}' does not exist.")
         return str(parent["assetId"])
 
     def _validated_asset(self, body: dict[str, Any]) -> dict[str, Any]:
         if not str(body.get("serialNumber") or "").strip():
-            raise bad_input("The asset's serialNumber is required.")
+            raise bad_request("The asset's serialNumber is required.")
         if not body.get("typeId"):
-            raise bad_input("The asset's typeId is required.")
+            raise bad_request("The asset's typeId is required.")
         if self.db.type_by_id(str(body["typeId"])) is None:
-            raise bad_input(f"The asset type '{body['typeId']}' does not exist.")
+            raise bad_request(f"The asset type '{body['typeId']}' does not exist.")
         check_tags(body.get("tags"))
         state = body.get("state", 1)
         if state not in STATES:
-            raise bad_input(f"The asset state {state!r} is not valid (0-6).")
+            raise bad_request(f"The asset state {state!r} is not valid (0-6).")
         return {k: v for k, v in body.items() if k not in _NESTED_FIELDS}
 
     async def save_asset(self, request: Request) -> Response:
-        raw = json_object(await read_json(request), "Asset")
+        raw = body_object(await read_json(request), "Asset")
         body = self._validated_asset(raw)
         existing = self.db.asset_by_id(str(body["assetId"])) if body.get("assetId") else None
         by_serial = self.db.asset_by_serial(str(body["serialNumber"]))
@@ -161,7 +163,7 @@ class AssetRoutes:
             existing is None or by_serial["assetId"] != existing["assetId"]
         ):
             serial = body["serialNumber"]
-            raise RouteFailure(409, f"An asset with serial number '{serial}' already exists.")
+            raise RouteError(409, f"An asset with serial number '{serial}' already exists.")
         parent_id = self._resolve_parent(raw)
         if existing is None:
             saved = self._new_asset(body, parent_id)
@@ -169,7 +171,7 @@ class AssetRoutes:
             kept = {k: existing.get(k) for k in _MANAGED_FIELDS if existing.get(k) is not None}
             saved = {**existing, **body, **kept, "parentAssetId": parent_id}
         if parent_id is not None and saved["assetId"] in self._ancestors(parent_id):
-            raise bad_input("An asset cannot be its own ancestor.")
+            raise bad_request("An asset cannot be its own ancestor.")
         if existing is None:
             self._log(saved, request, LOG_REGISTER, comment="Asset registered")
         else:
@@ -214,14 +216,16 @@ class AssetRoutes:
         if external:
             due = date_param(params, "toDate")
             if due is None:
-                raise bad_input("The parameter 'toDate' is required.")
+                raise bad_request("The parameter 'toDate' is required.")
         else:
             asset_type = self.db.type_by_id(str(asset.get("typeId"))) or {}
             due = next_due(done, asset_type.get(f"{label.lower()}Interval"))
         asset[f"last{label}Date"] = iso(done)
         asset[f"next{label}Date"] = iso(due) if due else None
         self.db.put_asset(asset)
-        self._log(asset, request, kind, comment=param(params, "comment") or f"{label} registered")
+        self._log(
+            asset, request, kind, comment=optional_str(params, "comment") or f"{label} registered"
+        )
         return Response(status_code=200)
 
     async def calibration(self, request: Request) -> Response:
@@ -239,12 +243,12 @@ class AssetRoutes:
     async def count(self, request: Request) -> Response:
         params = request.query_params
         asset = self._find(params)
-        increment = int_param(params, "incrementBy")
-        new_total = int_param(params, "totalCount")
+        increment = optional_int(params, "incrementBy")
+        new_total = optional_int(params, "totalCount")
         if increment is None and new_total is None:
-            raise bad_input("Either 'incrementBy' or 'totalCount' is required.")
+            raise bad_request("Either 'incrementBy' or 'totalCount' is required.")
         targets = [asset]
-        if bool_param(params, "incrementChildren"):
+        if bool(optional_bool(params, "incrementChildren")):
             ids = descendants(self.db.parent_map(), asset["assetId"], 0)
             targets += [a for a in (self.db.asset_by_id(i) for i in ids) if a is not None]
         for target in targets:
@@ -261,9 +265,9 @@ class AssetRoutes:
     async def _set_count(self, request: Request, name: str) -> Response:
         params = request.query_params
         asset = self._find(params)
-        value = int_param(params, name)
+        value = optional_int(params, name)
         if value is None or value < 0:
-            raise bad_input(f"The parameter '{name}' is required (a non-negative integer).")
+            raise bad_request(f"The parameter '{name}' is required (a non-negative integer).")
         asset[name] = value
         self.db.put_asset(asset)
         self._log(asset, request, LOG_UPDATE, property=name, value=str(value))
@@ -279,15 +283,15 @@ class AssetRoutes:
         asset = self._find(request.query_params)
         asset["runningCount"] = 0
         self.db.put_asset(asset)
-        comment = param(request.query_params, "comment") or "Running count reset"
+        comment = optional_str(request.query_params, "comment") or "Running count reset"
         self._log(asset, request, LOG_RESET_COUNT, comment=comment)
         return Response(status_code=200)
 
     async def set_state(self, request: Request) -> Response:
         params = request.query_params
-        state = int_param(params, "state")
+        state = optional_int(params, "state")
         if state is None or state not in STATES:
-            raise bad_input("The parameter 'state' is required (0-6).")
+            raise bad_request("The parameter 'state' is required (0-6).")
         asset = self._find(params)
         asset["state"] = state
         self.db.put_asset(asset)
@@ -295,14 +299,18 @@ class AssetRoutes:
         return Response(status_code=200)
 
     async def message(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "AssetMessage")
+        body = body_object(await read_json(request), "AssetMessage")
         params = dict(request.query_params)
-        if not param(params, "id") and not param(params, "serialNumber") and body.get("assetId"):
+        if (
+            not optional_str(params, "id")
+            and not optional_str(params, "serialNumber")
+            and body.get("assetId")
+        ):
             params["id"] = str(body["assetId"])  # pywats sends the id in the body
         asset = self._find(params)
         content = body.get("content") or body.get("comment")
         if not isinstance(content, str) or not content.strip():
-            raise bad_input("The message content is required.")
+            raise bad_request("The message content is required.")
         self._log(asset, request, LOG_MESSAGE, comment=content)
         return Response(status_code=200)
 
@@ -314,9 +322,9 @@ class AssetRoutes:
     async def sub_assets(self, request: Request) -> Response:
         params = request.query_params
         asset = self._find(params)
-        level = int_param(params, "level", 0) or 0
+        level = optional_int(params, "level") or 0
         if level < 0:
-            raise bad_input("The parameter 'level' must be 0 (all) or more.")
+            raise bad_request("The parameter 'level' must be 0 (all) or more.")
         ids = descendants(self.db.parent_map(), asset["assetId"], level)
         return json_response([a for a in (self.db.asset_by_id(i) for i in ids) if a])
 
@@ -329,12 +337,12 @@ class AssetRoutes:
         return json_response(apply_options(self.db.all_types(), options))
 
     async def save_type(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "AssetType")
+        body = body_object(await read_json(request), "AssetType")
         if not str(body.get("typeName") or "").strip():
-            raise bad_input("The asset type's typeName is required.")
+            raise bad_request("The asset type's typeName is required.")
         existing = self.db.type_by_id(str(body["typeId"])) if body.get("typeId") else None
         if existing is not None and existing.get("isReadonly"):
-            raise bad_input(f"The asset type '{existing['typeName']}' is read-only.")
+            raise bad_request(f"The asset type '{existing['typeName']}' is read-only.")
         saved = {**(existing or {}), **body, "typeId": str(body.get("typeId") or uuid.uuid4())}
         self.db.put_type(saved)
         return json_response(saved)
@@ -364,7 +372,7 @@ def routes(state: EmulatorState) -> list[Route]:
         ("/api/asset/types", h.save_type, "PUT"),
         ("/api/asset/{key}", h.get_asset, "GET"),
     ]
-    return [Route(path, answer_errors(fn), methods=[verb]) for path, fn, verb in table]
+    return [Route(path, guarded(fn), methods=[verb]) for path, fn, verb in table]
 
 
 __all__ = ["SCHEMA", "routes", "seed"]

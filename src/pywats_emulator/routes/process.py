@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response
-from pywats_emulator.routes._process_params import (
+from pywats_emulator.routes._params import (
     fits_int64,
     guarded,
     not_found,

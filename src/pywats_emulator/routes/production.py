@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response, read_json
-from pywats_emulator.routes._process_params import (
+from pywats_emulator.routes._params import (
     RouteError,
     bad_request,
     body_list,

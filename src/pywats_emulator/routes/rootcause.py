@@ -16,18 +16,20 @@ from starlette.routing import Route
 
 from pywats_emulator.http import json_response, read_json
 from pywats_emulator.routes._asset_params import (
-    answer_errors,
     attachment_disposition,
-    bad_input,
     caller_name,
     check_tags,
     dump_body,
-    int_param,
-    json_object,
     load_body,
-    missing,
-    param,
-    required_param,
+)
+from pywats_emulator.routes._params import (
+    bad_request,
+    body_object,
+    guarded,
+    not_found,
+    optional_int,
+    optional_str,
+    required_str,
 )
 from pywats_emulator.routes._rootcause_logic import (
     ALL_STATUSES,
@@ -123,9 +125,9 @@ def _rule(
         try:
             return await handler(request)
         except (TicketRuleError, SoftwareRuleError) as exc:
-            raise bad_input(str(exc)) from None
+            raise bad_request(str(exc)) from None
 
-    return answer_errors(endpoint)
+    return guarded(endpoint)
 
 
 class RootCauseRoutes:
@@ -140,7 +142,7 @@ class RootCauseRoutes:
             "SELECT body FROM rootcause_tickets WHERE lower(ticket_id) = lower(?)", (ticket_id,)
         )
         if row is None:
-            raise missing(f"Ticket '{ticket_id}' was not found.")
+            raise not_found(f"Ticket '{ticket_id}' was not found.")
         return load_body(row[0])
 
     def _save(self, ticket: dict[str, Any]) -> None:
@@ -191,7 +193,7 @@ class RootCauseRoutes:
         ticket.setdefault("history", []).append(entry)
 
     async def create_ticket(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "Ticket")
+        body = body_object(await read_json(request), "Ticket")
         check_tags(body.get("tags"))
         ticket: dict[str, Any] = {k: body[k] for k in EDITABLE if k in body}
         ticket.setdefault("status", OPEN)
@@ -213,9 +215,9 @@ class RootCauseRoutes:
         return json_response(ticket)
 
     async def update_ticket(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "Ticket")
+        body = body_object(await read_json(request), "Ticket")
         if not body.get("ticketId"):
-            raise bad_input("The ticketId is required.")
+            raise bad_request("The ticketId is required.")
         ticket = self._ticket(str(body["ticketId"]))
         check_tags(body.get("tags"))
         before = dict(ticket)
@@ -230,30 +232,30 @@ class RootCauseRoutes:
         return json_response(ticket)
 
     async def get_ticket(self, request: Request) -> Response:
-        return json_response(self._ticket(required_param(request.query_params, "ticketId")))
+        return json_response(self._ticket(required_str(request.query_params, "ticketId")))
 
     async def list_tickets(self, request: Request) -> Response:
         params = request.query_params
-        status = int_param(params, "status")
-        view = int_param(params, "view")
+        status = optional_int(params, "status")
+        view = optional_int(params, "view")
         if status is None or not 0 < status <= ALL_STATUSES:
-            raise bad_input("The parameter 'status' is required (flags 1-63).")
+            raise bad_request("The parameter 'status' is required (flags 1-63).")
         if view not in (0, 1, 2):
-            raise bad_input("The parameter 'view' is required (0 assigned, 1 following, 2 all).")
+            raise bad_request("The parameter 'view' is required (0 assigned, 1 following, 2 all).")
         tickets = [load_body(r[0]) for r in self.store.query("SELECT body FROM rootcause_tickets")]
         chosen = select_tickets(
             tickets,
             status_flags=status,
             view=view,
             user=caller_name(request),
-            search=param(params, "searchString"),
+            search=optional_str(params, "searchString"),
         )
         return json_response(chosen)
 
     async def archive_tickets(self, request: Request) -> Response:
         ids = await read_json(request)
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            raise bad_input("The body must be a non-empty array of ticket ids.")
+            raise bad_request("The body must be a non-empty array of ticket ids.")
         tickets = [self._ticket(i) for i in ids]
         for ticket in tickets:
             if ticket["status"] != SOLVED:
@@ -279,14 +281,14 @@ class RootCauseRoutes:
         return json_response(attachment_id)
 
     async def download_attachment(self, request: Request) -> Response:
-        attachment_id = required_param(request.query_params, "attachmentId")
+        attachment_id = required_str(request.query_params, "attachmentId")
         row = self.store.query_one(
             "SELECT * FROM rootcause_attachments WHERE lower(attachment_id) = lower(?)",
             (attachment_id,),
         )
         if row is None:
-            raise missing(f"Attachment '{attachment_id}' was not found.")
-        name = param(request.query_params, "fileName") or row["filename"]
+            raise not_found(f"Attachment '{attachment_id}' was not found.")
+        name = optional_str(request.query_params, "fileName") or row["filename"]
         return Response(
             bytes(row["content"]),
             media_type=row["content_type"],

@@ -18,13 +18,15 @@ from starlette.routing import Route
 from pywats.models.scim import ERROR_SCHEMA, LIST_RESPONSE_SCHEMA
 from pywats_emulator.http import read_json
 from pywats_emulator.routes._asset_params import (
-    answer_errors,
     caller_name,
     dump_body,
-    int_param,
-    json_object,
     load_body,
-    param,
+)
+from pywats_emulator.routes._params import (
+    body_object,
+    guarded,
+    optional_int,
+    optional_str,
 )
 from pywats_emulator.routes._scim_filter import ScimFilterError, page, parse_scim_filter
 from pywats_emulator.routes._scim_users import (
@@ -113,7 +115,7 @@ def _scim(
         except ScimFilterError as exc:
             return scim_error(400, f"The filter is not valid: {exc}", "invalidFilter")
 
-    return answer_errors(endpoint, scim_error)
+    return guarded(endpoint, scim_error)
 
 
 class ScimRoutes:
@@ -139,9 +141,12 @@ class ScimRoutes:
         )
 
     async def token(self, request: Request) -> Response:
-        days = int_param(request.query_params, "duration", DEFAULT_TOKEN_DAYS)
+        days = optional_int(request.query_params, "duration")
         answer = provisioning_token(
-            self.state.config.token, caller_name(request), self.state.clock(), days or 0
+            self.state.config.token,
+            caller_name(request),
+            self.state.clock(),
+            DEFAULT_TOKEN_DAYS if days is None else days,
         )
         return scim_response(answer)
 
@@ -149,11 +154,13 @@ class ScimRoutes:
         params = request.query_params
         users = [load_body(r[0]) for r in self.store.query("SELECT body FROM scim_users")]
         users.sort(key=lambda u: str(u["userName"]).lower())
-        text = param(params, "filter")
+        text = optional_str(params, "filter")
         if text:
             predicate = parse_scim_filter(text)
             users = [u for u in users if predicate(u)]
-        items, start = page(users, int_param(params, "startIndex"), int_param(params, "count"))
+        items, start = page(
+            users, optional_int(params, "startIndex"), optional_int(params, "count")
+        )
         return scim_response(
             {
                 "schemas": [LIST_RESPONSE_SCHEMA],
@@ -165,7 +172,7 @@ class ScimRoutes:
         )
 
     async def create_user(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "SCIM User")
+        body = body_object(await read_json(request), "SCIM User")
         user = new_user(body, str(uuid.uuid4()), self.state.clock())
         taken = self.store.query_one(
             "SELECT 1 FROM scim_users WHERE user_name = ?", (user["userName"],)
@@ -187,7 +194,7 @@ class ScimRoutes:
 
     async def patch_user(self, request: Request) -> Response:
         user = self._user(request.path_params["id"])
-        body = json_object(await read_json(request), "PatchOp")
+        body = body_object(await read_json(request), "PatchOp")
         patched = apply_patch(user, body, self.state.clock())
         self._save(patched)
         return scim_response(patched)

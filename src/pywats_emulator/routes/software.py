@@ -17,18 +17,20 @@ from starlette.routing import Route
 from pywats.models.software import FileAttribute, file_attribute_text, parse_file_attribute
 from pywats_emulator.http import json_response, read_json
 from pywats_emulator.routes._asset_params import (
-    RouteFailure,
-    answer_errors,
     attachment_disposition,
-    bad_input,
-    bool_param,
     caller_name,
     check_tags,
-    int_param,
-    json_object,
-    missing,
-    param,
-    required_param,
+)
+from pywats_emulator.routes._params import (
+    RouteError,
+    bad_request,
+    body_object,
+    guarded,
+    not_found,
+    optional_bool,
+    optional_int,
+    optional_str,
+    required_str,
 )
 from pywats_emulator.routes._software_logic import (
     DELETABLE,
@@ -73,9 +75,9 @@ def _rule(
         try:
             return await handler(request)
         except SoftwareRuleError as exc:
-            raise bad_input(str(exc)) from None
+            raise bad_request(str(exc)) from None
 
-    return answer_errors(endpoint)
+    return guarded(endpoint)
 
 
 def _file_wire(row: dict[str, Any]) -> dict[str, Any]:
@@ -98,15 +100,15 @@ class SoftwareRoutes:
     def _package(self, package_id: str) -> dict[str, Any]:
         found = self.db.package(package_id)
         if found is None:
-            raise missing(f"Package '{package_id}' was not found.")
+            raise not_found(f"Package '{package_id}' was not found.")
         return found
 
     async def create_package(self, request: Request) -> Response:
-        body = json_object(await read_json(request), "Package")
+        body = body_object(await read_json(request), "Package")
         check_tags(body.get("tags"))
         name = str(body.get("name") or "").strip()
         if not name:
-            raise bad_input("The package name is required.")
+            raise bad_request("The package name is required.")
         now, user = self.state.now_iso(), caller_name(request)
         package = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
         package.update(
@@ -127,12 +129,12 @@ class SoftwareRoutes:
 
     async def update_package(self, request: Request) -> Response:
         package = self._package(request.path_params["id"])
-        body = json_object(await read_json(request), "Package")
+        body = body_object(await read_json(request), "Package")
         check_tags(body.get("tags"))
         if package["status"] == "Draft":
             changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
             if "name" in changes and not str(changes["name"] or "").strip():
-                raise bad_input("The package name is required.")
+                raise bad_request("The package name is required.")
         else:
             changes = {"tags": body["tags"]} if "tags" in body else {}
         package.update(changes, modified=self.state.now_iso(), modifiedBy=caller_name(request))
@@ -152,7 +154,7 @@ class SoftwareRoutes:
 
     def _delete(self, package: dict[str, Any]) -> Response:
         if package["status"] not in DELETABLE:
-            raise bad_input(
+            raise bad_request(
                 f"Package '{package['name']}' version {package['version']} is"
                 f" {package['status']}; only Draft or Revoked packages can be deleted."
             )
@@ -164,27 +166,27 @@ class SoftwareRoutes:
 
     async def package_by_name(self, request: Request) -> Response:
         params = request.query_params
-        name = required_param(params, "name")
-        status = canonical_status(required_param(params, "status"))
-        version = int_param(params, "version")
+        name = required_str(params, "name")
+        status = canonical_status(required_str(params, "status"))
+        version = optional_int(params, "version")
         candidates = [
             p
             for p in self.db.packages(name)
             if p["status"] == status and (version is None or p["version"] == version)
         ]
         if not candidates:
-            raise missing(f"No {status} package named '{name}' was found.")
+            raise not_found(f"No {status} package named '{name}' was found.")
         return json_response(candidates[-1])
 
     async def delete_package_by_name(self, request: Request) -> Response:
         params = request.query_params
-        name = required_param(params, "name")
-        version = int_param(params, "version")
+        name = required_str(params, "name")
+        version = optional_int(params, "version")
         if version is None:
-            raise bad_input("The parameter 'version' is required.")
+            raise bad_request("The parameter 'version' is required.")
         found = [p for p in self.db.packages(name) if p["version"] == version]
         if not found:
-            raise missing(f"Package '{name}' version {version} was not found.")
+            raise not_found(f"Package '{name}' version {version} was not found.")
         return self._delete(found[0])
 
     async def package_files(self, request: Request) -> Response:
@@ -196,9 +198,9 @@ class SoftwareRoutes:
 
     async def packages_by_tag(self, request: Request) -> Response:
         params = request.query_params
-        name, value = split_tag(required_param(params, "tag"))
-        value = param(params, "value") or value  # pywats sends the value separately
-        status = canonical_status(required_param(params, "status"))
+        name, value = split_tag(required_str(params, "tag"))
+        value = optional_str(params, "value") or value  # pywats sends the value separately
+        status = canonical_status(required_str(params, "status"))
         matches = [
             p
             for p in self.db.packages()
@@ -209,7 +211,7 @@ class SoftwareRoutes:
     async def package_status(self, request: Request) -> Response:
         package = self._package(request.path_params["id"])
         self._change_status(
-            package, canonical_status(required_param(request.query_params, "status")), request
+            package, canonical_status(required_str(request.query_params, "status")), request
         )
         self.db.put_package(package)
         return json_response(package)
@@ -221,20 +223,20 @@ class SoftwareRoutes:
         file_id = request.path_params["id"]
         row = self.db.file(file_id)
         if row is None:
-            raise missing(f"Package file '{file_id}' was not found.")
-        text = param(request.query_params, "attribute")
+            raise not_found(f"Package file '{file_id}' was not found.")
+        text = optional_str(request.query_params, "attribute")
         if text is None and await request.body():
-            text = str(json_object(await read_json(request), "attributes").get("attributes", ""))
+            text = str(body_object(await read_json(request), "attributes").get("attributes", ""))
         attribute = parse_file_attribute(text or "")
         if attribute is None or text is None:
-            raise bad_input(f"The file attribute '{text}' is not valid.")
+            raise bad_request(f"The file attribute '{text}' is not valid.")
         self.db.set_attributes(row["file_id"], int(attribute))
         return Response(status_code=200)
 
     async def upload_zip(self, request: Request) -> Response:
         package = self._package(request.path_params["id"])
         if package["status"] != "Draft":
-            raise RouteFailure(
+            raise RouteError(
                 400, f"Package is {package['status']}; only Draft packages take files."
             )
         upload = uploaded_file(
@@ -242,25 +244,25 @@ class SoftwareRoutes:
         )
         entries = read_zip(upload.content)
         self.db.replace_files(
-            package["packageId"], entries, bool_param(request.query_params, "cleanInstall")
+            package["packageId"], entries, bool(optional_bool(request.query_params, "cleanInstall"))
         )
         return Response(status_code=200)
 
     async def available_packages(self, request: Request) -> Response:
-        installed = split_ids(required_param(request.query_params, "installedPackages"))
+        installed = split_ids(required_str(request.query_params, "installedPackages"))
         return json_response(available_updates(self.db.packages(), installed))
 
     async def revoked_packages(self, request: Request) -> Response:
         params = request.query_params
-        installed = split_ids(required_param(params, "installedPackages"))
-        revoked_only = bool_param(params, "includeRevokedOnly")
+        installed = split_ids(required_str(params, "installedPackages"))
+        revoked_only = bool(optional_bool(params, "includeRevokedOnly"))
         return json_response(revoked_installed(self.db.packages(), installed, revoked_only))
 
     async def download_file(self, request: Request) -> Response:
-        file_id = required_param(request.query_params, "repositoryFolderFileId")
+        file_id = required_str(request.query_params, "repositoryFolderFileId")
         row = self.db.file(file_id)
         if row is None:
-            raise missing(f"Package file '{file_id}' was not found.")
+            raise not_found(f"Package file '{file_id}' was not found.")
         return Response(
             bytes(row["content"]),
             media_type="application/octet-stream",

@@ -1,4 +1,4 @@
-"""Request helpers shared by the process, product and production route modules.
+"""Request helpers shared by the domain route modules: errors, query parameters, JSON bodies.
 
 Handlers raise :class:`RouteError` for bad input or missing rows; :func:`guarded` turns it
 into a WATS-shaped error response, so handlers read as straight-line code.
@@ -16,6 +16,7 @@ from starlette.responses import Response
 from pywats_emulator.http import BadRequest, error_response
 
 Handler = Callable[[Request], Awaitable[Response]]
+ErrorRenderer = Callable[[int, str], Response]
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -38,16 +39,16 @@ def not_found(message: str) -> RouteError:
     return RouteError(404, message)
 
 
-def guarded(handler: Handler) -> Handler:
-    """Wrap a handler so a :class:`RouteError` (or the core's ``BadRequest``) becomes its
-    error response."""
+def guarded(handler: Handler, render: ErrorRenderer = error_response) -> Handler:
+    """Wrap ``handler`` so a :class:`RouteError` (or the core's ``BadRequest``) becomes the
+    error response ``render`` builds (WATS-shaped by default; SCIM has its own)."""
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
         try:
             return await handler(request)
         except (RouteError, BadRequest) as exc:
-            return error_response(exc.status, exc.message)
+            return render(exc.status, exc.message)
 
     return endpoint
 
@@ -127,7 +128,7 @@ def body_list(data: Any, what: str) -> list[dict[str, Any]]:
 def body_object(data: Any, what: str) -> dict[str, Any]:
     """A JSON body that must be one object."""
     if not isinstance(data, dict):
-        raise bad_request(f"The request body must be a {what} object.")
+        raise bad_request(f"The request body must be a JSON object ({what}).")
     return data
 
 
