@@ -1,0 +1,212 @@
+"""The logic behind ``pywats-client converters ls|show|test`` and ``reconvert``.
+
+Plain functions returning JSON-ready data; ``cli.py`` only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pywats.report import parse_wsjf, validate
+from pywats_client.converters.base import ConverterError, SourceFile
+from pywats_client.converters.execution import ConvertedReport, run_conversion
+from pywats_client.converters.pipeline import (
+    SourceContext,
+    accept_all,
+    audit_record,
+    correlation_id_for,
+)
+from pywats_client.converters.registry import ConverterRegistry, LoadedConverter
+from pywats_client.converters.scan import matches
+from pywats_client.converters.settings import ConvertersSettings, FolderSettings
+from pywats_client.converters.workers import ConversionTask, WorkerPool
+from pywats_client.queue import ReportQueue
+
+
+def converter_rows(registry: ConverterRegistry) -> list[dict[str, Any]]:
+    """One row per loaded converter, then one per broken one (``error`` set)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "name": c.name,
+            "version": c.version,
+            "origin": c.spec.describe(),
+            "patterns": list(c.converter.patterns),
+            "isolated": not c.trusted,
+            "error": None,
+        }
+        for c in sorted(registry.converters.values(), key=lambda c: c.name)
+    ]
+    rows += [
+        {"name": None, "version": None, "origin": b.spec.describe(), "patterns": [],
+         "isolated": None, "error": b.error}
+        for b in registry.broken
+    ]  # fmt: skip
+    return rows
+
+
+def converter_details(registry: ConverterRegistry, name: str) -> dict[str, Any]:
+    """Everything about one converter, with its options' JSON schema."""
+    loaded = registry.get(name)
+    model = loaded.converter.options_model
+    doc = (type(loaded.converter).__doc__ or "").strip()
+    return {
+        "name": loaded.name,
+        "version": loaded.version,
+        "origin": loaded.spec.describe(),
+        "patterns": list(loaded.converter.patterns),
+        "isolated": not loaded.trusted,
+        "preserves_ids": loaded.converter.preserves_ids,
+        "description": doc,
+        "options_schema": model.model_json_schema() if model is not None else None,
+    }
+
+
+async def _convert(
+    loaded: LoadedConverter,
+    path: Path,
+    data: bytes,
+    options: Mapping[str, Any],
+    nonce: str | None,
+    timeout: float,
+) -> list[ConvertedReport]:
+    sha256 = hashlib.sha256(data).hexdigest()
+    if loaded.trusted:
+        parsed = loaded.parse_options(options)
+        return run_conversion(loaded, SourceFile(path, data), parsed, sha256, nonce)
+    pool = WorkerPool(size=1, timeout=timeout)
+    try:
+        task = ConversionTask(loaded.spec, str(path), data, dict(options), sha256, nonce)
+        return await pool.convert(task)
+    finally:
+        await asyncio.to_thread(pool.close)
+
+
+def preview_conversion(
+    registry: ConverterRegistry,
+    name: str,
+    path: Path,
+    options: Mapping[str, Any] | None = None,
+    timeout: float = 60.0,
+) -> list[dict[str, Any]]:
+    """Convert ``path`` without queuing anything: each report's id, WSJF text and problems.
+
+    User converters run in a worker process, exactly as in the service.
+    """
+    loaded = registry.get(name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConverterError(f"cannot read {path}: {exc.strerror}") from None
+    reports = asyncio.run(_convert(loaded, path, data, options or {}, None, timeout))
+    results = []
+    for converted in reports:
+        problems = [str(p) for p in validate(parse_wsjf(converted.payload))]
+        results.append(
+            {
+                "report_id": converted.report_id,
+                "wsjf": converted.payload.decode("utf-8"),
+                "problems": problems,
+            }
+        )
+    return results
+
+
+# ---------------------------------------------------------------------- reconvert
+
+
+@dataclass(frozen=True, slots=True)
+class ReconvertItem:
+    """One archived source picked for reconversion and the folder config it belongs to."""
+
+    path: Path
+    folder: FolderSettings
+
+
+def _in_range(path: Path, since: datetime | None, until: datetime | None) -> bool:
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return (since is None or modified >= since) and (until is None or modified < until)
+
+
+def select_sources(
+    settings: ConvertersSettings,
+    registry: ConverterRegistry,
+    *,
+    files: Iterable[Path] = (),
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[ReconvertItem]:
+    """Sources to reconvert: the given files, else everything in each folder's ``Done/`` and
+    archive folder modified in ``[since, until)``. ZIP archives are not opened."""
+    chosen: list[ReconvertItem] = []
+    explicit = [Path(f) for f in files]
+    for folder in settings.folders:
+        loaded = registry.get(folder.converter)
+        patterns = folder.patterns or loaded.converter.patterns
+        places = [folder.done_path] + ([folder.archive_dir] if folder.archive_dir else [])
+        if explicit:
+            candidates = [
+                p for p in explicit if p.parent.resolve() in {d.resolve() for d in places}
+            ]
+        else:
+            candidates = [p for d in places if d.is_dir() for p in sorted(d.iterdir())]
+        chosen += [
+            ReconvertItem(p, folder)
+            for p in candidates
+            if p.is_file() and matches(p.name, patterns) and _in_range(p, since, until)
+        ]
+    return chosen
+
+
+def reconvert(
+    settings: ConvertersSettings,
+    registry: ConverterRegistry,
+    queue: ReportQueue | None,
+    items: list[ReconvertItem],
+    *,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Convert ``items`` again into NEW reports (ids mix in a fresh nonce) and queue them.
+
+    Sources stay where they are. ``dry_run`` converts but queues nothing and reports what
+    would be queued. A source that fails is listed with its error; the others proceed.
+    """
+    nonce = uuid.uuid4().hex
+    results = []
+    for item in items:
+        loaded = registry.get(item.folder.converter)
+        entry: dict[str, Any] = {"source": str(item.path), "converter": loaded.name}
+        try:
+            data = item.path.read_bytes()
+            reports = asyncio.run(
+                _convert(loaded, item.path, data, item.folder.options, nonce,
+                         item.folder.timeout_seconds)
+            )  # fmt: skip
+            entry["report_ids"] = [r.report_id for r in reports]
+            if not dry_run and queue is not None:
+                _queue_reconverted(item, loaded, queue, data, reports, nonce)
+        except (ConverterError, OSError) as exc:
+            entry["error"] = str(exc)
+        results.append(entry)
+    return {"nonce": nonce, "dry_run": dry_run, "sources": results}
+
+
+def _queue_reconverted(
+    item: ReconvertItem,
+    loaded: LoadedConverter,
+    queue: ReportQueue,
+    data: bytes,
+    reports: list[ConvertedReport],
+    nonce: str,
+) -> None:
+    options = loaded.parse_options(item.folder.options)
+    ctx = SourceContext(item.folder, loaded, options, queue, extra_audit={"reconverted": True})
+    sha256 = hashlib.sha256(data).hexdigest()
+    audit = audit_record(ctx, item.path, sha256, len(data), nonce)
+    accept_all(ctx, reports, audit, correlation_id_for(sha256, nonce))
