@@ -57,8 +57,10 @@ class FolderRuntime:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         use_events: bool = True,
+        on_accepted: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_accepted = on_accepted
         self.ctx = ctx
         self.pool = pool
         self.stats = stats
@@ -160,6 +162,8 @@ class FolderRuntime:
         name = self.ctx.loaded.name
         if result.outcome is Outcome.DONE:
             self.stats.record_converted(name, len(result.report_ids), seconds)
+            if self._on_accepted is not None and result.duplicates < len(result.report_ids):
+                self._on_accepted()  # e.g. wake the uploader
             if self.settings.post_process == "keep":
                 self._kept.add(candidate.identity)
         elif result.outcome is Outcome.ERROR:

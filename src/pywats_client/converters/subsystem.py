@@ -2,7 +2,7 @@
 
 Integration (what ``AsyncClientService`` does)::
 
-    subsystem = ConverterSubsystem(settings, queue, supervisor)
+    subsystem = ConverterSubsystem(settings, queue, supervisor, on_accepted=uploader.notify)
     subsystem.start()                 # registers one supervised task "converters"
     ...
     subsystem.status()                # JSON-ready: converters, broken ones, folders, stats
@@ -49,8 +49,10 @@ class ConverterSubsystem:
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         use_events: bool = True,
+        on_accepted: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_accepted = on_accepted
         self.queue = queue
         self.supervisor = supervisor
         self.registry = registry
@@ -131,6 +133,7 @@ class ConverterSubsystem:
             self.stats,
             monotonic=self._monotonic,
             use_events=self._use_events,
+            on_accepted=self._on_accepted,
         )
 
     # ------------------------------------------------------------------ reporting

@@ -171,10 +171,14 @@ async def test_polling_mode_processes_every_file_without_events(
     for number in range(40):
         (inbox / f"r{number:02}.json").write_bytes(wsjf_bytes(f"P{number}"))
     settings = _settings(inbox, polling=True, poll_seconds=0.05, rescan_seconds=3600)
-    subsystem = ConverterSubsystem(settings, queue, use_events=False)
+    wakes: list[int] = []
+    subsystem = ConverterSubsystem(
+        settings, queue, use_events=False, on_accepted=lambda: wakes.append(1)
+    )
     await _run_until(subsystem, lambda: len(files_in(inbox / "Done")) == 40)
     assert subsystem.status()["folders"][0]["state"] == "polling"
     assert len(queue.list()) == 40
+    assert len(wakes) == 40  # the uploader is told about each newly accepted source
 
 
 async def test_a_refusing_queue_leaves_the_source_in_place_until_it_accepts_again(
