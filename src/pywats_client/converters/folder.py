@@ -90,6 +90,7 @@ class FolderRuntime:
             if watcher is not None:
                 watcher.start(asyncio.get_running_loop())
             self.status.state = "watching" if watcher else "polling"
+            self.status.error = None
             while True:
                 await self.scan_once()
                 await self._maintain()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pywats_client.converters.base import ConverterError
@@ -34,6 +34,7 @@ from pywats_client.supervisor import TaskSupervisor
 
 log = logging.getLogger(__name__)
 TASK_NAME = "converters"
+FOLDER_RETRY_SECONDS = 30.0
 
 
 class ConverterSubsystem:
@@ -50,8 +51,10 @@ class ConverterSubsystem:
         monotonic: Callable[[], float] = time.monotonic,
         use_events: bool = True,
         on_accepted: Callable[[], None] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.settings = settings
+        self._sleep = sleep
         self._on_accepted = on_accepted
         self.queue = queue
         self.supervisor = supervisor
@@ -96,9 +99,22 @@ class ConverterSubsystem:
         try:
             async with asyncio.TaskGroup() as group:
                 for runtime in self.folders:
-                    group.create_task(runtime.run(), name=f"converter-folder {runtime.status.path}")
+                    name = f"converter-folder {runtime.status.path}"
+                    group.create_task(self._keep_running(runtime), name=name)
         finally:
             await asyncio.to_thread(self._finish)
+
+    async def _keep_running(self, runtime: FolderRuntime) -> None:
+        """Run one folder; if it fails (folder unreachable, permissions), show it and retry
+        later — one bad folder must not stop the others."""
+        while True:
+            try:
+                await runtime.run()
+            except Exception as exc:
+                log.exception("watch folder %s failed; retrying", runtime.status.path)
+                runtime.status.state = "error"
+                runtime.status.error = f"{type(exc).__name__}: {exc}"
+            await self._sleep(FOLDER_RETRY_SECONDS)
 
     def _finish(self) -> None:
         for runtime in self.folders:
@@ -159,7 +175,10 @@ class ConverterSubsystem:
         """Why converter health is degraded (empty: all good)."""
         registry = self.registry or ConverterRegistry()
         problems = [f"converter not loaded: {b.error}" for b in registry.broken]
-        problems += [f"watch folder {b.path} not running: {b.error}" for b in self.broken_folders]
+        failing = [r.status for r in self.folders if r.status.state == "error"]
+        problems += [
+            f"watch folder {b.path} not running: {b.error}" for b in self.broken_folders + failing
+        ]
         return problems
 
     def prometheus_lines(self) -> list[str]:

@@ -168,8 +168,10 @@ async def test_polling_mode_processes_every_file_without_events(
 ) -> None:
     inbox = tmp_path / "in"
     inbox.mkdir()
-    for number in range(40):
+    for number in range(39):
         (inbox / f"r{number:02}.json").write_bytes(wsjf_bytes(f"P{number}"))
+    long_unicode_name = "ü" * 60 + "测试" * 20 + ".JSON"
+    (inbox / long_unicode_name).write_bytes(wsjf_bytes("P-unicode"))
     settings = _settings(inbox, polling=True, poll_seconds=0.05, rescan_seconds=3600)
     wakes: list[int] = []
     subsystem = ConverterSubsystem(
@@ -179,6 +181,7 @@ async def test_polling_mode_processes_every_file_without_events(
     assert subsystem.status()["folders"][0]["state"] == "polling"
     assert len(queue.list()) == 40
     assert len(wakes) == 40  # the uploader is told about each newly accepted source
+    assert long_unicode_name in files_in(inbox / "Done")
 
 
 async def test_a_refusing_queue_leaves_the_source_in_place_until_it_accepts_again(
@@ -250,8 +253,9 @@ async def test_a_hanging_user_converter_is_timed_out_and_the_next_file_proceeds(
 async def test_broken_converters_and_folders_show_in_status_and_do_not_stop_others(
     tmp_path: Path, queue: ReportQueue
 ) -> None:
-    good, orphan = tmp_path / "good", tmp_path / "orphan"
+    good, orphan, not_a_folder = tmp_path / "good", tmp_path / "orphan", tmp_path / "file"
     good.mkdir()
+    not_a_folder.write_text("a file where a folder should be")
     (good / "A.json").write_bytes(wsjf_bytes("A"))
     broken_file = tmp_path / "broken.py"
     broken_file.write_text("raise ImportError('missing vendor lib')\n")
@@ -259,19 +263,24 @@ async def test_broken_converters_and_folders_show_in_status_and_do_not_stop_othe
         folders=[
             FolderSettings(path=orphan, converter="vendor"),
             FolderSettings(path=good, converter="csv", options={"nonsense": 1}),
+            FolderSettings(path=not_a_folder, converter="wsjf"),
             FolderSettings(path=good, converter="wsjf", stable_seconds=0.05),
         ],
         converter_files=[broken_file],
         use_entry_points=False,
     )
     subsystem = ConverterSubsystem(settings, queue)
-    await _run_until(subsystem, lambda: files_in(good / "Done") == ["A.json"])
+    await _run_until(
+        subsystem,
+        lambda: files_in(good / "Done") == ["A.json"] and len(subsystem.health_problems()) == 4,
+    )
     problems = subsystem.health_problems()
     assert any("missing vendor lib" in p for p in problems)
     assert any("no converter named 'vendor'" in p for p in problems)
     assert any("bad options" in p for p in problems)
     states = [f["state"] for f in subsystem.status()["folders"]]
-    assert states.count("error") == 2
+    assert states.count("error") == 3
+    assert any(f"watch folder {not_a_folder} not running: FileExistsError" in p for p in problems)
 
 
 async def test_a_source_seen_again_after_acceptance_creates_no_duplicate(
