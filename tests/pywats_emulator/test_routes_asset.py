@@ -18,14 +18,14 @@ from pywats_emulator.routes._asset_logic import (
     next_due,
     overdue_days,
 )
-from pywats_emulator.routes._asset_odata import (
+from pywats_emulator.routes._asset_seed import seed_id
+from pywats_emulator.routes._odata import (
     ODataError,
     QueryOptions,
     apply_options,
     parse_filter,
     parse_options,
 )
-from pywats_emulator.routes._asset_seed import seed_id
 from pywats_emulator.testing import EmulatorHandle
 
 FIXTURE_ID = seed_id("asset", "FIX-0001")
@@ -411,3 +411,13 @@ def test_types_list_save_and_readonly(api: httpx.Client) -> None:
 def test_asset_routes_need_auth(emulator: EmulatorHandle) -> None:
     with httpx.Client(base_url=emulator.base_url) as anonymous:
         assert anonymous.get("/api/Asset").status_code == 401
+
+
+def test_odata_bad_dates_and_type_mismatches_are_odata_errors() -> None:
+    with pytest.raises(ODataError, match="not a valid date"):
+        parse_filter("date eq 2026-13-45")
+    mismatch = parse_filter("runningCount gt 'x'")
+    with pytest.raises(ODataError, match="compare"):
+        mismatch({"runningCount": 5})
+    with pytest.raises(ODataError, match="property"):
+        parse_filter("colour eq 'red'", ("serialNumber",))

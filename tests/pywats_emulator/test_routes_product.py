@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pywats_emulator.routes._product_odata import (
+from pywats_emulator.routes._odata import (
     ODataError,
     apply_orderby,
     parse_filter,

@@ -22,7 +22,6 @@ from pywats_emulator.routes._asset_logic import (
     iso,
     next_due,
 )
-from pywats_emulator.routes._asset_odata import ODataError, apply_options, parse_options
 from pywats_emulator.routes._asset_params import (
     caller_name,
     check_tags,
@@ -30,6 +29,7 @@ from pywats_emulator.routes._asset_params import (
 )
 from pywats_emulator.routes._asset_seed import seed_assets
 from pywats_emulator.routes._asset_store import AssetStore
+from pywats_emulator.routes._odata import select_rows
 from pywats_emulator.routes._params import (
     RouteError,
     bad_request,
@@ -84,13 +84,6 @@ def seed(store: Store) -> None:
     seed_assets(AssetStore(store))
 
 
-def _options(request: Request, default_order: list[tuple[str, bool]]) -> Any:
-    try:
-        return parse_options(request.query_params, default_order)
-    except ODataError as exc:
-        raise bad_request(f"The query is not valid: {exc}") from None
-
-
 class AssetRoutes:
     """Handlers of the asset endpoints over one :class:`AssetStore`."""
 
@@ -120,8 +113,9 @@ class AssetRoutes:
         )
 
     async def list_assets(self, request: Request) -> Response:
-        options = _options(request, [("assetId", False)])
-        return json_response(apply_options(self.db.all_assets(), options))
+        return json_response(
+            select_rows(self.db.all_assets(), request.query_params, [("assetId", False)])
+        )
 
     async def get_asset(self, request: Request) -> Response:
         key = request.path_params["key"]
@@ -329,12 +323,14 @@ class AssetRoutes:
         return json_response([a for a in (self.db.asset_by_id(i) for i in ids) if a])
 
     async def log(self, request: Request) -> Response:
-        options = _options(request, [("date", True), ("logId", True)])
-        return json_response(apply_options(self.db.all_logs(), options))
+        return json_response(
+            select_rows(self.db.all_logs(), request.query_params, [("date", True), ("logId", True)])
+        )
 
     async def list_types(self, request: Request) -> Response:
-        options = _options(request, [("typeName", False)])
-        return json_response(apply_options(self.db.all_types(), options))
+        return json_response(
+            select_rows(self.db.all_types(), request.query_params, [("typeName", False)])
+        )
 
     async def save_type(self, request: Request) -> Response:
         body = body_object(await read_json(request), "AssetType")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response, read_json
+from pywats_emulator.routes._odata import select_rows
 from pywats_emulator.routes._params import (
     bad_request,
     body_list,
@@ -22,17 +23,10 @@ from pywats_emulator.routes._params import (
     guarded,
     not_found,
     optional_bool,
-    optional_int,
     optional_str,
     required_str,
 )
 from pywats_emulator.routes._product_groups import add_group_filter, groups_of
-from pywats_emulator.routes._product_odata import (
-    ODataError,
-    apply_orderby,
-    parse_filter,
-    parse_orderby,
-)
 from pywats_emulator.routes._product_relations import add_relation, delete_relation
 from pywats_emulator.routes._product_store import (
     SCHEMA,
@@ -53,7 +47,6 @@ from pywats_emulator.store import Store
 __all__ = ["SCHEMA", "query_products", "routes", "seed"]
 
 QUERY_FIELDS = ("partNumber", "name", "category", "nonSerial", "state", "description")
-DEFAULT_TOP = 1000
 
 
 def seed(store: Store) -> None:
@@ -63,19 +56,8 @@ def seed(store: Store) -> None:
 
 def query_products(rows: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
     """Apply ``$filter``, ``$orderby``, ``$skip`` and ``$top`` to ``ProductView`` rows."""
-    top = optional_int(params, "$top")
-    skip = optional_int(params, "$skip") or 0
-    if (top is not None and top < 0) or skip < 0:
-        raise bad_request("$top and $skip must not be negative.")
-    try:
-        predicate = parse_filter(optional_str(params, "$filter") or "", QUERY_FIELDS)
-        order = parse_orderby(optional_str(params, "$orderby") or "partNumber", QUERY_FIELDS)
-        # Type mismatches (a number compared with text) only show while filtering.
-        chosen = apply_orderby([row for row in rows if predicate(row)], order)
-    except ODataError as exc:
-        raise bad_request(f"The query specified in the URI is not valid. {exc}") from None
-    end = skip + (DEFAULT_TOP if top is None else top)
-    return [dict(row) for row in chosen[skip:end]]
+    chosen = select_rows(rows, params, [("partNumber", False)], fields=QUERY_FIELDS)
+    return [dict(row) for row in chosen]
 
 
 class ProductRoutes:
