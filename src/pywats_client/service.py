@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pywats_client.config import ClientConfig, load_config, resolve_config_path
-from pywats_client.errors import ClientConfigError, QueueError
+from pywats_client.errors import ClientConfigError, DiskSpaceError, QueueError, QueueFullError
 from pywats_client.instance_lock import InstanceLock, InstanceLockedError
 from pywats_client.logging_setup import RedactingFilter, configure_logging, remove_logging
 from pywats_client.metrics import ServiceMetrics
@@ -45,7 +45,7 @@ from pywats_client.uploader import Uploader, wsjf_sender
 if TYPE_CHECKING:
     from pywats_client.config_watch import ConfigWatcher
     from pywats_client.control.http import ControlServer
-    from pywats_client.queue import ReportQueue
+    from pywats_client.queue import AcceptResult, ReportQueue
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,52 @@ class AsyncClientService:
         self._secrets.append(secret)
         if self._redactor is not None:
             self._redactor.add_secret(secret)
+
+    # ------------------------------------------------------------------ intake
+
+    async def accept_report(
+        self, payload: bytes, report_id: str, source: dict[str, Any] | None = None
+    ) -> AcceptResult:
+        """Durably queue one report's WSJF bytes and wake the uploader.
+
+        When free disk space refuses it, delivered (completed) files are deleted first —
+        they are on the server already — and the report is tried once more. Raises the
+        queue's errors (``QueueFullError``, ``DiskSpaceError``, …); refusals are counted."""
+        queue = self.queue
+        try:
+            try:
+                result = await asyncio.to_thread(queue.accept, payload, report_id, source=source)
+            except DiskSpaceError:
+                if not await self.free_delivered_files():
+                    raise
+                result = await asyncio.to_thread(queue.accept, payload, report_id, source=source)
+        except (QueueFullError, DiskSpaceError):
+            self.metrics.refusals += 1
+            raise
+        if not result.duplicate:
+            self.metrics.accepted_total += 1
+            cid = result.entry.meta.correlation_id if result.entry.meta else ""
+            log.info("report accepted", extra={"report_id": report_id, "correlation_id": cid})
+        self.uploader.notify()
+        return result
+
+    async def free_delivered_files(self) -> int:
+        """Delete every completed (delivered) file to make room; returns how many."""
+        from pywats_client.queue import EntryState
+
+        queue = self.queue
+        delivered = await asyncio.to_thread(queue.list, EntryState.COMPLETED)
+        freed = 0
+        for entry in delivered:
+            try:
+                await asyncio.to_thread(queue.remove, entry.report_id)
+            except QueueError as exc:
+                log.warning("cannot delete delivered file %s: %s", entry.report_id, exc)
+                continue
+            freed += 1
+        if freed:
+            log.warning("disk low: deleted %d delivered report file(s) to make room", freed)
+        return freed
 
     # ------------------------------------------------------------------ stopping
 

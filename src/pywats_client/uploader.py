@@ -42,6 +42,7 @@ Sleep = Callable[[float], Awaitable[None]]
 # 4xx answers that are about the moment, not about the report: retrying can succeed.
 _TRANSIENT_4XX = frozenset({408, 425})
 INTERRUPTED = "upload interrupted by service shutdown"
+SETTLE_RETRY_SECONDS = 5.0
 
 
 class FailureAction(enum.StrEnum):
@@ -120,6 +121,8 @@ class Uploader:
         self._clock = clock
         self._sleep = sleep
         self._workers: set[asyncio.Task[None]] = set()
+        # Claims whose outcome the queue could not record yet (report id → outcome).
+        self._unsettled: dict[str, tuple[ClaimedReport, FailureDecision | None]] = {}
         self._wake = asyncio.Event()
         self._stop_requested = False
 
@@ -157,6 +160,7 @@ class Uploader:
                 await self._wait_for(None, self._ready)
                 continue
             self._wake.clear()
+            await self._settle_leftovers()
             await self._fill_slots()
             if self.stopping():
                 return
@@ -164,6 +168,8 @@ class Uploader:
             delay = None if full else await asyncio.to_thread(self._queue.seconds_until_due)
             if delay is not None and delay <= 0:
                 continue
+            if self._unsettled:
+                delay = SETTLE_RETRY_SECONDS if delay is None else min(delay, SETTLE_RETRY_SECONDS)
             await self._wait_for(delay, self._wake)
 
     async def _fill_slots(self) -> None:
@@ -194,8 +200,7 @@ class Uploader:
             await asyncio.gather(*waits, return_exceptions=True)
 
     async def _upload(self, claimed: ClaimedReport) -> None:
-        extra = _extra(claimed)
-        log.debug("uploading report (attempt %d)", claimed.meta.attempts + 1, extra=extra)
+        log.debug("uploading (attempt %d)", claimed.meta.attempts + 1, extra=_extra(claimed))
         started = self._clock()
         try:
             await self._send(claimed)
@@ -204,39 +209,50 @@ class Uploader:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none escapes
             self._metrics.record_upload(False, self._clock() - started)
-            await self._settle_failure(claimed, classify_failure(exc))
-            return
-        self._metrics.record_upload(True, self._clock() - started)
-        try:
-            await asyncio.to_thread(self._queue.complete, claimed.report_id)
-        except QueueError:
-            # The server has it; the local file stays processing and is requeued at the next
-            # start, costing one more (deduplicated) upload — never a lost report.
-            log.exception("cannot mark an uploaded report completed", extra=extra)
-            return
-        log.info("report uploaded", extra=extra)
-
-    async def _settle_failure(self, claimed: ClaimedReport, decision: FailureDecision) -> None:
-        extra = _extra(claimed)
-        self._metrics.record_failure_kind(
-            auth=decision.auth_failed, unreachable=decision.unreachable, message=decision.message
-        )
-        try:
+            decision = classify_failure(exc)
+            self._metrics.record_failure_kind(
+                auth=decision.auth_failed,
+                unreachable=decision.unreachable,
+                message=decision.message,
+            )
             if decision.action is FailureAction.PARK:
                 self._metrics.uploads_parked += 1
-                await asyncio.to_thread(self._queue.park, claimed.report_id, decision.message)
-                log.warning("report parked: %s", decision.message, extra=extra)
-                return
-            await asyncio.to_thread(
-                self._queue.fail_retryable,
-                claimed.report_id,
-                decision.message,
-                retry_after=decision.retry_after,
-            )
-        except QueueError:
-            log.exception("cannot record a failed upload; the report stays on disk", extra=extra)
+            await self._settle(claimed, decision)
             return
-        log.warning("upload failed, will retry: %s", decision.message, extra=extra)
+        self._metrics.record_upload(True, self._clock() - started)
+        await self._settle(claimed, None)
+
+    async def _settle(self, claimed: ClaimedReport, decision: FailureDecision | None) -> bool:
+        """Record an upload's outcome (``None`` = delivered) in the queue. If the queue cannot
+        (e.g. the disk is full), the claim is kept and recorded again on a later pass."""
+        extra = _extra(claimed)
+        queue, report_id = self._queue, claimed.report_id
+        try:
+            if decision is None:
+                await asyncio.to_thread(queue.complete, report_id)
+            elif decision.action is FailureAction.PARK:
+                await asyncio.to_thread(queue.park, report_id, decision.message)
+            else:
+                await asyncio.to_thread(
+                    queue.fail_retryable, report_id, decision.message,
+                    retry_after=decision.retry_after,
+                )  # fmt: skip
+        except QueueError as exc:
+            self._unsettled[report_id] = (claimed, decision)
+            log.error("cannot record the upload outcome (%s); will try again", exc, extra=extra)
+            return False
+        self._unsettled.pop(report_id, None)
+        if decision is None:
+            log.info("report uploaded", extra=extra)
+        elif decision.action is FailureAction.PARK:
+            log.warning("report parked: %s", decision.message, extra=extra)
+        else:
+            log.warning("upload failed, will retry: %s", decision.message, extra=extra)
+        return True
+
+    async def _settle_leftovers(self) -> None:
+        for claimed, decision in list(self._unsettled.values()):
+            await self._settle(claimed, decision)
 
     def _requeue(self, claimed: ClaimedReport) -> None:
         """Put an unfinished claim back to ``queued`` (synchronously: we may be cancelled)."""
@@ -257,12 +273,16 @@ class Uploader:
         return not still_running
 
     async def cancel_in_flight(self) -> None:
-        """Cancel remaining uploads; each puts its report back to ``queued``."""
+        """Cancel remaining uploads; each puts its report back to ``queued`` (as do claims
+        whose outcome could not be recorded; if even that fails, start-up recovery will)."""
         pending = set(self._workers)
         for worker in pending:
             worker.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        for claimed, _ in list(self._unsettled.values()):
+            self._requeue(claimed)
+        self._unsettled.clear()
 
 
 def wsjf_sender(get_http: Callable[[], AsyncHttpCore]) -> Send:

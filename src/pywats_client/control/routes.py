@@ -223,16 +223,11 @@ class ControlRoutes:
         except InputFileError as exc:
             raise ControlHttpError(400, str(exc)) from None
         accepted: list[dict[str, Any]] = []
+        source = {"filename": filename, "via": "control-api"}
         for report in prepared:
             try:
-                result = await asyncio.to_thread(
-                    service.queue.accept,
-                    report.payload,
-                    report.report_id,
-                    source={"filename": filename, "via": "control-api"},
-                )
+                result = await service.accept_report(report.payload, report.report_id, source)
             except (QueueFullError, DiskSpaceError) as exc:
-                service.metrics.refusals += 1
                 done = f" ({len(accepted)} earlier report(s) of the file were accepted)"
                 raise ControlHttpError(
                     507, f"input refused: {exc}{done if accepted else ''}"
@@ -240,12 +235,6 @@ class ControlRoutes:
             except (QueueError, ReportError) as exc:
                 raise _queue_error(exc) from None
             accepted.append({**entry_dict(result.entry), "duplicate": result.duplicate})
-            if not result.duplicate:
-                service.metrics.accepted_total += 1
-                cid = result.entry.meta.correlation_id if result.entry.meta else ""
-                log.info("report accepted from %s", filename,
-                         extra={"report_id": report.report_id, "correlation_id": cid})  # fmt: skip
-        service.uploader.notify()
         return accepted
 
     async def config_get(self, _: ControlRequest) -> ControlResponse:

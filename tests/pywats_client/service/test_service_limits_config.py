@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from service_helpers import report_bytes, wait_until
 
 from pywats_client.control import ControlError
+from pywats_emulator.demo import demo_uut
 from pywats_emulator.faults import FaultKind, FaultRule
 from pywats_emulator.testing import EmulatorHandle
 
@@ -124,3 +131,62 @@ async def test_health_metrics_status_and_queue_routes(
         removed = await control.queue_remove(report_id)
         assert removed["removed"] is True
         assert await control.queue_list() == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 3 MB tmpfs (root on Linux only; the limit-based refusal test above always
+    runs)."""
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("a real small disk needs root on Linux")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    command = ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)]
+    mounted = subprocess.run(command, capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount tmpfs: {mounted.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=True)
+
+
+def _big_report(number: int) -> tuple[str, bytes]:
+    body = demo_uut(number, steps=120)
+    body["id"] = str(uuid.uuid4())
+    return body["id"], json.dumps(body).encode()
+
+
+async def test_real_full_disk_refuses_input_loses_nothing_and_recovers_by_itself(
+    start_service: Any, emulator: EmulatorHandle, small_disk: Path
+) -> None:
+    emulator.faults.set(FaultRule(FaultKind.ERROR, path="/api/report", status=503))
+    limits = {"min_free_bytes": 256 * 1024}
+    async with start_service(folder=small_disk / "station", limits=limits) as running:
+        control = running.control
+        accepted: list[str] = []
+        refused: ControlError | None = None
+        for number in range(1000):
+            report_id, data = _big_report(number)
+            try:
+                await control.submit(data, f"big-{number}.json")
+            except ControlError as exc:
+                refused = exc
+                break
+            accepted.append(report_id)
+        assert refused is not None
+        assert refused.status == 507
+        assert "disk" in str(refused).lower()
+        assert len(accepted) > 5
+        assert (await control.health())["status"] == "error"
+        # Nothing accepted was touched: every report is still there and intact.
+        listed = await control.queue_list()
+        assert sorted(e["report_id"] for e in listed) == sorted(accepted)
+        emulator.faults.clear()
+        await wait_until(lambda: _delivered(running, len(accepted)), what="the backlog")
+        # The delivered files still fill the disk; the next report makes room for itself.
+        last_id, last = _big_report(9999)
+        await control.submit(last, "big-last.json")
+        await wait_until(lambda: _delivered(running, 1), what="the last report")
+    stored = {row["id"].lower() for row in emulator.reports()}
+    assert stored == {*accepted, last_id}

@@ -10,9 +10,10 @@ import pytest
 from service_helpers import report_bytes, wait_until
 
 from pywats.exceptions import ReportRejectedError, ServerError
+from pywats_client.errors import DiskSpaceError
 from pywats_client.metrics import ServiceMetrics
 from pywats_client.queue import ClaimedReport, QueueLimits, ReportQueue
-from pywats_client.uploader import Uploader
+from pywats_client.uploader import SETTLE_RETRY_SECONDS, Uploader
 
 
 class FakeClock:
@@ -140,3 +141,41 @@ async def test_rejection_is_parked_and_cancelled_upload_goes_back_to_queued(
     assert "missing part number" in (meta.parked_reason or "")
     assert queue.get(hanging).state.value == "queued"
     assert metrics.uploads_parked == 1
+
+
+async def test_outcome_the_queue_cannot_record_is_recorded_on_a_later_pass(
+    queue: ReportQueue, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_complete = queue.complete
+    calls = 0
+
+    def complete_failing_once(report_id: str) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise DiskSpaceError("disk full while renaming")
+        return real_complete(report_id)
+
+    # Fault injection on the real queue: its first state change hits a full disk.
+    monkeypatch.setattr(queue, "complete", complete_failing_once)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    async def send(claimed: ClaimedReport) -> None:
+        return None
+
+    uploader = Uploader(queue, send, ServiceMetrics(), sleep=sleep)
+    [report_id] = _accept(queue, 1)
+    run = asyncio.create_task(uploader.run())
+
+    async def completed() -> bool:
+        return queue.counts().get("completed", 0) == 1
+
+    await wait_until(completed, what="the second settle attempt")
+    await _stop(uploader, run)
+    assert calls == 2
+    assert SETTLE_RETRY_SECONDS in slept
+    assert queue.get(report_id).state.value == "completed"
