@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from pywats.domains._arguments import multipart_body
+from pywats_emulator.routes._multipart import parse_multipart, uploaded_file
+from pywats_emulator.routes._params import RouteError
 from pywats_emulator.routes._software_logic import (
     SoftwareRuleError,
     available_updates,
@@ -18,12 +20,10 @@ from pywats_emulator.routes._software_logic import (
     canonical_status,
     check_transition,
     has_tag,
-    parse_multipart,
     read_zip,
     revoked_installed,
     split_ids,
     split_tag,
-    uploaded_file,
 )
 from pywats_emulator.routes._software_store import software_seed_id
 from pywats_emulator.testing import EmulatorHandle
@@ -105,9 +105,9 @@ def test_multipart_parsing() -> None:
     assert (part.name, part.filename, part.content_type) == ("file", "x.zip", "application/zip")
     assert part.content == b"\x00\xffdata\r\n--"
     assert uploaded_file(b"raw", "application/zip").content == b"raw"
-    with pytest.raises(SoftwareRuleError):
+    with pytest.raises(RouteError, match="no file"):
         uploaded_file(b"", "application/zip")
-    with pytest.raises(SoftwareRuleError):
+    with pytest.raises(RouteError, match="boundary"):
         parse_multipart(body, "multipart/form-data")
 
 

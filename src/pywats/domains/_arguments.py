@@ -59,17 +59,22 @@ def path_segment(value: str) -> str:
 
 
 def multipart_body(
-    field_name: str, file_name: str, data: bytes, content_type: str
+    field_name: str,
+    file_name: str,
+    data: bytes,
+    content_type: str,
+    *,
+    boundary: str | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """A one-part ``multipart/form-data`` body and its Content-Type header.
 
-    Built by hand because the HTTP core sends raw ``content``; the boundary is random so it
-    cannot occur in typical payloads; quotes in the file name are escaped and line breaks
-    (which would inject part headers) are refused.
+    Built by hand because the HTTP core sends raw ``content``; the boundary is random (unless
+    given, for tests) so it cannot occur in typical payloads; quotes in the file name are
+    escaped and line breaks (which would inject part headers) are refused.
     """
     if any(c in file_name for c in "\r\n\0"):
         raise InvalidArgumentError("file_name must not contain line breaks or NUL")
-    boundary = f"pywats-{uuid.uuid4().hex}"
+    boundary = boundary or f"pywats-{uuid.uuid4().hex}"
     safe_name = file_name.replace("\\", "\\\\").replace('"', '\\"')
     head = (
         f"--{boundary}\r\n"

@@ -3,12 +3,11 @@ batches, unit verification, barcode identification and the MES test workflow."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from pywats.domains._arguments import path_segment
+from pywats.domains._arguments import multipart_body, path_segment
 from pywats.domains._base import AsyncDomain
 from pywats.domains._parsing import parse_found, parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
@@ -30,19 +29,6 @@ from pywats.models.production import (
 )
 
 SerialFileFormat = Literal["XML", "CSV"]
-
-
-def multipart_file_body(
-    field_name: str, filename: str, data: bytes, content_type: str, boundary: str
-) -> tuple[bytes, str]:
-    """A ``multipart/form-data`` body holding one file; returns ``(body, content_type)``."""
-    head = (
-        f"--{boundary}\r\n"
-        f'Content-Disposition: form-data; name="{field_name}"; filename="{filename}"\r\n'
-        f"Content-Type: {content_type}\r\n\r\n"
-    ).encode()
-    body = head + data + f"\r\n--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
 
 
 class AsyncProductionDomain(AsyncDomain):
@@ -333,10 +319,10 @@ class AsyncProductionDomain(AsyncDomain):
         path = "/api/Production/SerialNumbers"
         kind = "application/xml" if file_format == "XML" else "text/csv"
         name = filename or f"serialnumbers.{file_format.lower()}"
-        body, content_type = multipart_file_body("file", name, data, kind, uuid.uuid4().hex)
+        body, headers = multipart_body("file", name, data, kind)
         params = {"serialNumberType": serial_number_type, "format": file_format}
         answer = await self._http.request_json(
-            "PUT", path, params=params, content=body, headers={"Content-Type": content_type}
+            "PUT", path, params=params, content=body, headers=headers
         )
         return parse_model(SerialNumberUploadResult, answer, "PUT", path)
 

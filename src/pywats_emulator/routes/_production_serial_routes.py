@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pywats_emulator.http import json_response, read_json
+from pywats_emulator.routes._multipart import uploaded_file
 from pywats_emulator.routes._params import (
     bad_request,
     body_object,
@@ -28,7 +29,6 @@ from pywats_emulator.routes._production_serials import (
     Allocation,
     allocate,
     find_type,
-    multipart_file,
     normalise,
     parse_upload,
     serial_json,
@@ -215,6 +215,6 @@ class SerialNumberRoutes:
         type_row = find_type(self.store, _type_name(params))
         fmt = _format(params, None)
         content_type = lookup(request.headers, "content-type") or ""
-        data = multipart_file(await request.body(), content_type)
+        data = uploaded_file(await request.body(), content_type).content
         added = store_uploaded(self.store, type_row, parse_upload(data, fmt))
         return json_response({"insertCount": added})

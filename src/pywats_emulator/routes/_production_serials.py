@@ -12,8 +12,6 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
@@ -214,20 +212,6 @@ def parse_upload(data: bytes, fmt: str) -> list[str]:
     if numbers and numbers[0].lower().replace(" ", "") in ("serialnumber", "sn", "id"):
         numbers = numbers[1:]
     return numbers
-
-
-def multipart_file(body: bytes, content_type: str) -> bytes:
-    """The first file part of a ``multipart/form-data`` body (or the body when not multipart)."""
-    if not content_type.lower().startswith("multipart/"):
-        return body
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
-    )
-    for part in message.iter_parts() if message.is_multipart() else ():
-        payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes):
-            return payload
-    raise bad_request("The multipart body holds no file.")
 
 
 def store_uploaded(store: Store, type_row: Mapping[str, Any], numbers: Iterable[str]) -> int:

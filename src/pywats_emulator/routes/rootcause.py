@@ -22,6 +22,7 @@ from pywats_emulator.routes._asset_params import (
     dump_body,
     load_body,
 )
+from pywats_emulator.routes._multipart import uploaded_file
 from pywats_emulator.routes._params import (
     bad_request,
     body_object,
@@ -45,7 +46,7 @@ from pywats_emulator.routes._rootcause_logic import (
     property_changes,
     select_tickets,
 )
-from pywats_emulator.routes._software_logic import SoftwareRuleError, uploaded_file
+from pywats_emulator.routes._software_logic import SoftwareRuleError
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 

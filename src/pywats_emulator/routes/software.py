@@ -21,6 +21,7 @@ from pywats_emulator.routes._asset_params import (
     caller_name,
     check_tags,
 )
+from pywats_emulator.routes._multipart import uploaded_file
 from pywats_emulator.routes._params import (
     RouteError,
     bad_request,
@@ -43,7 +44,6 @@ from pywats_emulator.routes._software_logic import (
     revoked_installed,
     split_ids,
     split_tag,
-    uploaded_file,
 )
 from pywats_emulator.routes._software_store import SCHEMA, SoftwareStore, seed_software
 from pywats_emulator.state import EmulatorState

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from pywats.client import AsyncWATS
-from pywats.domains.production import AsyncProductionDomain, multipart_file_body
+from pywats.domains._arguments import multipart_body
+from pywats.domains.production import AsyncProductionDomain
 from pywats.exceptions import (
     BadRequestError,
     ConflictError,
@@ -25,7 +26,7 @@ from pywats.models.production import (
     parse_serial_numbers,
 )
 from pywats.report import UUTBuilder, to_wsjf
-from pywats_emulator.routes._production_serials import multipart_file
+from pywats_emulator.routes._multipart import uploaded_file
 from pywats_emulator.testing import EmulatorHandle
 
 SN_TYPE = "SerialNumber"
@@ -57,9 +58,9 @@ def test_parse_serial_numbers_accepts_xml_json_and_csv() -> None:
 
 
 def test_multipart_body_is_read_back_by_a_multipart_reader() -> None:
-    body, content_type = multipart_file_body("file", "n.csv", b"X-1\nX-2\n", "text/csv", "b0und")
-    assert content_type == "multipart/form-data; boundary=b0und"
-    assert multipart_file(body, content_type) == b"X-1\nX-2\n"
+    body, headers = multipart_body("file", "n.csv", b"X-1\nX-2\n", "text/csv", boundary="b0und")
+    assert headers == {"Content-Type": "multipart/form-data; boundary=b0und"}
+    assert uploaded_file(body, headers["Content-Type"]).content == b"X-1\nX-2\n"
 
 
 # ------------------------------------------------------------------ units
