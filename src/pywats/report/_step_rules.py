@@ -44,23 +44,15 @@ class StepRules:
             self._check_children(step, path)
 
     def _check_fields(self, step: Step, path: str) -> None:
-        name, message, text, guid = step.name, step.error_message, step.report_text, step.ts_guid
-        usual = (
-            name is not None
-            and 0 < len(name) <= 100
-            and not name.isspace()
-            and step.status in _STEP_STATUS_SET
-            and (step.group is None or step.group in _GROUP_SET)
-            and (message is None or len(message) <= 200)
-            and (text is None or len(text) <= 100_000)
-            and (guid is None or len(guid) <= 30)
-        )
-        if not usual:
+        if not _usual_fields(step):
             self._field_problems(step, path)
         if step.id is not None:
-            if step.id in self.step_ids:
-                self.out.add(path, f"step id {step.id} is used twice", "duplicate-id")
-            self.step_ids.add(step.id)
+            self._record_id(step.id, path)
+
+    def _record_id(self, step_id: int, path: str) -> None:
+        if step_id in self.step_ids:
+            self.out.add(path, f"step id {step_id} is used twice", "duplicate-id")
+        self.step_ids.add(step_id)
 
     def _field_problems(self, step: Step, path: str) -> None:
         out = self.out
@@ -197,6 +189,13 @@ class StepRules:
     def _check_children(self, step: Step, path: str) -> None:
         children = step.children
         for index, child in enumerate(children):
+            if _plain_numeric_step_is_fine(child):
+                if child.id is not None:  # the path is only built for a duplicate
+                    if child.id in self.step_ids:
+                        self._record_id(child.id, f"{path}.steps[{index}]")
+                    else:
+                        self.step_ids.add(child.id)
+                continue
             self.check_tree(child, f"{path}.steps[{index}]")
         for group in group_loops(children, path, self.out):
             check_loop(group, self.loop_counters, self.out)
@@ -227,6 +226,53 @@ class StepRules:
             binascii.a2b_base64(data.encode("ascii"), strict_mode=True)
         except (binascii.Error, UnicodeEncodeError):
             self.out.add(path, "data is not valid base64", "base64")
+
+
+def _usual_fields(step: Step) -> bool:
+    """True when the step's own fields need no detailed check (the common case)."""
+    name, message, text, guid = step.name, step.error_message, step.report_text, step.ts_guid
+    return (
+        name is not None
+        and 0 < len(name) <= 100
+        and not name.isspace()
+        and step.status in _STEP_STATUS_SET
+        and (step.group is None or step.group in _GROUP_SET)
+        and (message is None or len(message) <= 200)
+        and (text is None or len(text) <= 100_000)
+        and (guid is None or len(guid) <= 30)
+    )
+
+
+def _plain_numeric_step_is_fine(step: Step) -> bool:
+    """True for a well-formed leaf step with one unnamed numeric measurement that agrees
+    with its operator and with the step status — nothing left for the full rules to find."""
+    numeric = step.numeric_meas
+    if (
+        numeric is None
+        or len(numeric) != 1
+        or step.steps
+        or step.string_meas
+        or step.boolean_meas
+        or step.loop is not None
+        or step.chart is not None
+        or step.attachment is not None
+        or not _usual_fields(step)
+    ):
+        return False
+    meas = numeric[0]
+    status, value, unit = meas.status, meas.value, meas.unit
+    op = _NUMERIC_BY_TEXT.get(meas.comp_op or "")
+    if (
+        op is None
+        or value is None
+        or status not in ("P", "F")
+        or status != step.status
+        or meas.name is not None
+        or (unit is not None and len(unit) > 20)
+    ):
+        return False
+    passed = evaluate_numeric(op, value, meas.low_limit, meas.high_limit)
+    return passed is not None and passed == (status == "P")
 
 
 def _points(text: str | None) -> list[float] | None:
