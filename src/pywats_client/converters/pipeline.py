@@ -186,19 +186,24 @@ def process_trusted(ctx: SourceContext, path: Path) -> SourceResult:
     return convert_in_process(ctx, path, data)
 
 
+def _read_and_hash(path: Path) -> tuple[bytes, str] | None:
+    data = read_source(path)
+    return None if data is None else (data, hashlib.sha256(data).hexdigest())
+
+
 async def process_source(ctx: SourceContext, path: Path, pool: WorkerPool | None) -> SourceResult:
     """Process one stable source: in-process for trusted converters, else in ``pool``."""
     if ctx.loaded.trusted or pool is None:
         return await asyncio.to_thread(process_trusted, ctx, path)
     try:
-        data = await asyncio.to_thread(read_source, path)
+        read = await asyncio.to_thread(_read_and_hash, path)
     except OSError as exc:
         return SourceResult(Outcome.SKIPPED, path, message=f"not openable yet: {exc}")
-    if data is None:
+    if read is None:
         return SourceResult(Outcome.SKIPPED, path, message="vanished")
+    data, sha256 = read
     if not data:
         return await asyncio.to_thread(fail_source, ctx, path, "empty file (zero bytes)", "")
-    sha256 = hashlib.sha256(data).hexdigest()
     task = ConversionTask(ctx.loaded.spec, str(path), data, dict(ctx.folder.options), sha256)
     try:
         reports = await pool.convert(task, ctx.folder.timeout_seconds)

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from pywats_client.config import parse_config
 from pywats_client.converters.ids import choose_report_id, derived_report_id
 from pywats_client.converters.postprocess import (
     StoredFile,
@@ -21,6 +23,8 @@ from pywats_client.converters.postprocess import (
     unique_destination,
 )
 from pywats_client.converters.scan import Candidate, StabilityTracker, list_candidates, matches
+from pywats_client.converters.settings import FolderSettings, settings_from_client_config
+from pywats_client.converters.stats import ConverterStats
 
 SHA = "ab" * 32
 
@@ -150,3 +154,45 @@ def test_zip_flush_packs_staged_sources_into_one_dated_archive(tmp_path: Path) -
         assert packed.read("b.json") == b"b.json"
     assert os.listdir(staging) == []
     assert flush_zip_staging(tmp_path, datetime.now(UTC)) is None
+
+
+def test_stats_average_and_prometheus_lines() -> None:
+    stats = ConverterStats()
+    stats.record_converted("csv", reports=3, seconds=0.5)
+    stats.record_failed("csv", seconds=1.5, timed_out=True)
+    stats.record_refused()
+    counters = stats.converters["csv"]
+    assert counters.average_seconds == pytest.approx(1.0)
+    lines = stats.prometheus_lines()
+    assert 'pywats_converter_reports_accepted_total{converter="csv"} 3' in lines
+    assert 'pywats_converter_files_timed_out_total{converter="csv"} 1' in lines
+    assert "pywats_converter_refusals_total 1" in lines
+    assert stats.to_dict()["converters"]["csv"]["average_seconds"] == pytest.approx(1.0)
+
+
+def test_settings_from_the_client_config_watch_folders(tmp_path: Path) -> None:
+    config = parse_config(
+        {
+            "server_url": "http://127.0.0.1:9",
+            "watch_folders": [
+                {"path": "in", "converter": "csv", "pattern": "*.CSV", "post_process": "move",
+                 "move_to": "done", "options": {"delimiter": ";"}},
+                {"path": "raw", "converter": "wsjf", "post_process": "keep"},
+            ],
+        },
+        base_dir=tmp_path,
+    )  # fmt: skip
+    first, second = settings_from_client_config(config).folders
+    assert (first.path, first.done_path, first.patterns) == (
+        tmp_path / "in",
+        tmp_path / "done",
+        ("*.CSV",),
+    )
+    assert first.options == {"delimiter": ";"}
+    assert (second.post_process, second.patterns, second.error_path) == (
+        "keep",
+        None,
+        tmp_path / "raw" / "Error",
+    )
+    with pytest.raises(ValidationError, match="archive_dir"):
+        FolderSettings(path=tmp_path, converter="wsjf", post_process="archive")
