@@ -260,6 +260,12 @@ class AsyncClientService:
             return EXIT_CONFIG
         self._config = config
         self.configure_logging()
+        try:
+            return await self._run_with_lock(config)
+        finally:
+            remove_logging()
+
+    async def _run_with_lock(self, config: ClientConfig) -> int:
         lock = InstanceLock(config.queue_dir)
         try:
             lock.acquire()
@@ -267,11 +273,13 @@ class AsyncClientService:
             _tell_operator(f"pywats-client: {exc}")
             log.error("%s", exc)
             return EXIT_LOCKED
+        except OSError as exc:
+            _tell_operator(f"pywats-client: cannot lock the queue folder: {exc}")
+            return EXIT_FAILED
         try:
             return await self._run_locked(config)
         finally:
             lock.release()
-            remove_logging()
 
     async def _run_locked(self, config: ClientConfig) -> int:
         from pywats_client.queue import ReportQueue
@@ -378,9 +386,9 @@ class AsyncClientService:
 
         config = self.config
         make = self._make_client or default_client_factory(config)
-        if credentials is None:
-            credentials = await register_station(config, self.state_dir, make)
-        if self._wats is None:
+        if self._wats is None:  # a restart of this task keeps the connection it made
+            if credentials is None:
+                credentials = await register_station(config, self.state_dir, make)
             self.add_secret(credentials.token)
             self._wats = make(credentials.token)
             self._monitor = StationMonitor(
@@ -438,6 +446,7 @@ class AsyncClientService:
             await self._monitor.disconnect()
         if self._control is not None:
             await self._control.stop()
+            (self.state_dir / "control.json").unlink(missing_ok=True)
         if self._wats is not None:
             await self._wats.aclose()
 
