@@ -15,7 +15,7 @@ from pywats.exceptions import ConfigurationError
 from .connections import tracking_protocol
 from .state import EmulatorState
 
-STARTUP_TIMEOUT = 30.0
+STARTUP_TIMEOUT = 60.0
 # In-flight requests (e.g. an injected hang) get this long to finish before shutdown
 # cancels them, so stopping the server never waits for a fault to play out.
 GRACEFUL_SHUTDOWN = 1

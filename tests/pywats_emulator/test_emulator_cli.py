@@ -30,7 +30,7 @@ class RunningEmulator:
 
     def stop(self, signum: int = signal.SIGTERM) -> int:
         self.process.send_signal(signum)
-        code = self.process.wait(timeout=20)
+        code = self.process.wait(timeout=60)
         self.close()
         return code
 
@@ -53,7 +53,7 @@ def running() -> Iterator[list[RunningEmulator]]:
 
 def get(emulator: RunningEmulator, path: str) -> httpx.Response:
     headers = {"Authorization": f"Basic {emulator.token}"}
-    return httpx.get(emulator.base_url + path, headers=headers, timeout=20)
+    return httpx.get(emulator.base_url + path, headers=headers, timeout=60)
 
 
 def test_cli_serves_and_exits_zero_on_sigterm(running: list[RunningEmulator]) -> None:
