@@ -39,9 +39,18 @@ def not_found(message: str) -> RouteError:
     return RouteError(404, message)
 
 
-def guarded(handler: Handler, render: ErrorRenderer = error_response) -> Handler:
+def guarded(
+    handler: Handler,
+    render: ErrorRenderer = error_response,
+    statuses: Mapping[type[Exception], int] | None = None,
+) -> Handler:
     """Wrap ``handler`` so a :class:`RouteError` (or the core's ``BadRequest``) becomes the
-    error response ``render`` builds (WATS-shaped by default; SCIM has its own)."""
+    error response ``render`` builds (WATS-shaped by default; SCIM has its own).
+
+    ``statuses`` maps a module's own rule errors to their HTTP status, so its pure logic can
+    raise them without knowing about responses.
+    """
+    mapped = tuple(statuses or {})
 
     @functools.wraps(handler)
     async def endpoint(request: Request) -> Response:
@@ -49,8 +58,14 @@ def guarded(handler: Handler, render: ErrorRenderer = error_response) -> Handler
             return await handler(request)
         except (RouteError, BadRequest) as exc:
             return render(exc.status, exc.message)
+        except mapped as exc:
+            return render(_status_of(exc, statuses or {}), str(exc))
 
     return endpoint
+
+
+def _status_of(exc: Exception, statuses: Mapping[type[Exception], int]) -> int:
+    return next(status for kind, status in statuses.items() if isinstance(exc, kind))
 
 
 def lookup(params: Mapping[str, str], name: str) -> str | None:

@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from pywats_emulator.http import error_response
 from pywats_emulator.routes._analytics_data import AnalyticsData
 from pywats_emulator.routes._analytics_filter import FilterError, UnknownEntityError
 from pywats_emulator.routes._analytics_handlers import AnalyticsHandlers
+from pywats_emulator.routes._params import guarded
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -75,18 +75,8 @@ def seed(store: Store) -> None:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _guarded(handler: Handler) -> Handler:
-    """Answer filter problems with 400 and unknown ids with 404 (WATS-shaped bodies)."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except FilterError as exc:
-            return error_response(400, str(exc))
-        except UnknownEntityError as exc:
-            return error_response(404, str(exc))
-
-    return endpoint
+# Filter problems are the caller's; unknown product-group or level ids are "not found".
+_ERROR_STATUSES: dict[type[Exception], int] = {FilterError: 400, UnknownEntityError: 404}
 
 
 def routes(state: EmulatorState) -> list[Route]:
@@ -120,7 +110,7 @@ def routes(state: EmulatorState) -> list[Route]:
     ]
     by_path: dict[str, dict[str, Handler]] = {}
     for method, path, handler in table:
-        by_path.setdefault(path, {})[method] = _guarded(handler)
+        by_path.setdefault(path, {})[method] = guarded(handler, statuses=_ERROR_STATUSES)
     return [_route(path, methods) for path, methods in by_path.items()]
 
 

@@ -7,7 +7,6 @@ in ``rootcause_attachments``. Rules are in :mod:`._rootcause_logic`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -46,7 +45,6 @@ from pywats_emulator.routes._rootcause_logic import (
     property_changes,
     select_tickets,
 )
-from pywats_emulator.routes._software_logic import SoftwareRuleError
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -119,16 +117,8 @@ def seed(store: Store) -> None:
         )
 
 
-def _rule(
-    handler: Callable[[Request], Awaitable[Response]],
-) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except (TicketRuleError, SoftwareRuleError) as exc:
-            raise bad_request(str(exc)) from None
-
-    return guarded(endpoint)
+# Broken ticket rules are the caller's fault: 400 with the rule's message.
+_RULE_ERRORS: dict[type[Exception], int] = {TicketRuleError: 400}
 
 
 class RootCauseRoutes:
@@ -309,7 +299,9 @@ def routes(state: EmulatorState) -> list[Route]:
         ("/api/rootcause/ticket", h.update_ticket, "PUT"),
         ("/api/rootcause/tickets", h.list_tickets, "GET"),
     ]
-    return [Route(path, _rule(fn), methods=[verb]) for path, fn, verb in table]
+    return [
+        Route(path, guarded(fn, statuses=_RULE_ERRORS), methods=[verb]) for path, fn, verb in table
+    ]
 
 
 __all__ = ["SCHEMA", "rootcause_seed_id", "routes", "seed"]

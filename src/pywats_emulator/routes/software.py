@@ -7,7 +7,6 @@ uploaded zip) live in ``software_files``. Rules are in :mod:`._software_logic`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -62,22 +61,13 @@ _SERVER_FIELDS = (
     "revokedBy",
 )
 
+# Broken package rules are the caller's fault: 400 with the rule's message.
+_RULE_ERRORS: dict[type[Exception], int] = {SoftwareRuleError: 400}
+
 
 def seed(store: Store) -> None:
     """Insert the demo virtual folders and packages."""
     seed_software(SoftwareStore(store))
-
-
-def _rule(
-    handler: Callable[[Request], Awaitable[Response]],
-) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except SoftwareRuleError as exc:
-            raise bad_request(str(exc)) from None
-
-    return guarded(endpoint)
 
 
 def _file_wire(row: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +281,9 @@ def routes(state: EmulatorState) -> list[Route]:
         ("/api/internal/software/getavailablepackages", h.available_packages, "GET"),
         ("/api/internal/software/getrevokedpackages", h.revoked_packages, "GET"),
     ]
-    return [Route(path, _rule(fn), methods=[verb]) for path, fn, verb in table]
+    return [
+        Route(path, guarded(fn, statuses=_RULE_ERRORS), methods=[verb]) for path, fn, verb in table
+    ]
 
 
 __all__ = ["SCHEMA", "routes", "seed"]
