@@ -44,6 +44,7 @@ from pywats_emulator.routes._analytics_yield import (
     yield_list,
     yield_table,
 )
+from pywats_emulator.routes._params import required_int, required_str
 
 DEFAULT_YIELD_DIMENSIONS = "unitCount desc;partNumber;testOperation"
 DEFAULT_DYNAMIC_TOP = 10
@@ -62,20 +63,6 @@ _SIMPLE_QUERY_FIELDS = (
     "level",
     "topCount",
 )
-
-
-def _required_int(request: Request, name: str) -> int:
-    value = query_int(request, name)
-    if value is None:
-        raise FilterError(f"The query parameter '{name}' is required.")
-    return value
-
-
-def _required_text(request: Request, name: str) -> str:
-    value = (request.query_params.get(name) or "").strip()
-    if not value:
-        raise FilterError(f"The query parameter '{name}' is required.")
-    return value
 
 
 def _optional_float(request: Request, name: str) -> float | None:
@@ -110,9 +97,9 @@ class AnalyticsHandlers:
 
     async def _simple_window(self, request: Request) -> WatsFilter:
         """``days*``, ``productGroupId*``, ``levelId*`` (id 0 = every group / level)."""
-        days = _required_int(request, "days")
-        group_id = _required_int(request, "productGroupId")
-        level_id = _required_int(request, "levelId")
+        days = required_int(request.query_params, "days")
+        group_id = required_int(request.query_params, "productGroupId")
+        level_id = required_int(request.query_params, "levelId")
         catalog = self._data.catalog()
         return dataclasses.replace(
             self._data.days_window(days),
@@ -216,9 +203,9 @@ class AnalyticsHandlers:
 
     async def top_failed_days(self, request: Request) -> Response:
         """``GET /api/App/TopFailed`` (all six query parameters required)."""
-        part_number = _required_text(request, "partNumber")
-        process_code = _required_int(request, "processCode")
-        count = _required_int(request, "count")
+        part_number = required_str(request.query_params, "partNumber").strip()
+        process_code = required_int(request.query_params, "processCode")
+        count = required_int(request.query_params, "count")
         window = dataclasses.replace(
             await self._simple_window(request),
             part_number=part_number,
@@ -274,8 +261,8 @@ class AnalyticsHandlers:
 
     async def related_repair_history(self, request: Request) -> Response:
         """``GET /api/App/RelatedRepairHistory`` (partNumber and revision required)."""
-        part_number = _required_text(request, "partNumber").lower()
-        revision = _required_text(request, "revision").lower()
+        part_number = required_str(request.query_params, "partNumber").strip().lower()
+        revision = required_str(request.query_params, "revision").strip().lower()
         repair_code = query_int(request, "repairOperationCode")
         test_code = query_int(request, "testOperationCode")
         records = [
