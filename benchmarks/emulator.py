@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 
 import httpx
+import psutil
 
 from pywats_emulator.demo import demo_uut
 
@@ -125,6 +127,12 @@ def report(label: str, count: int, wall: float, latencies: list[float]) -> None:
     )
 
 
+def server_cpu(server: psutil.Process) -> float:
+    """CPU seconds (user + system) the server process has used so far."""
+    times = server.cpu_times()
+    return float(times.user + times.system)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
@@ -144,9 +152,13 @@ def main() -> None:
         for n in range(args.reports + 1, 2 * args.reports + 1)
     ]
     process, base_url, token = start_server(args.db)
+    server = psutil.Process(process.pid)
     try:
+        before = server_cpu(server)
         httpx_run = asyncio.run(submit_all(base_url, token, bodies, args.concurrency))
+        middle = server_cpu(server)
         raw_run = asyncio.run(submit_all_raw(base_url, token, raw_bodies, args.concurrency))
+        after = server_cpu(server)
     finally:
         process.send_signal(signal.SIGTERM if sys.platform != "win32" else signal.SIGINT)
         process.wait(timeout=30)
@@ -157,6 +169,15 @@ def main() -> None:
     print(f"concurrency: {args.concurrency}, database: {args.db}")
     report("httpx client", len(bodies), *httpx_run)
     report("raw client", len(raw_bodies), *raw_run)
+    per_submit = (after - before) / (len(bodies) + len(raw_bodies))
+    print(
+        f"server CPU: {per_submit * 1000:.2f} ms per submit "
+        f"(httpx run {(middle - before) / len(bodies) * 1000:.2f}, raw run "
+        f"{(after - middle) / len(raw_bodies) * 1000:.2f}) => one free core serves about "
+        f"{1 / per_submit:.0f} submits/s"
+    )
+    if hasattr(os, "getloadavg"):  # POSIX only
+        print(f"machine load average: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
