@@ -97,6 +97,15 @@ SEED_BOM = (
 
 def seed_products(store: Store) -> None:
     """Insert the demo products, vendors, groups, the module box build and one BOM."""
+    _seed_catalogue(store)
+    for vendor in SEED_VENDORS:
+        store.execute("INSERT INTO product_vendors (vendor_name) VALUES (?)", (vendor,))
+    seed_groups(store)
+    _seed_box_builds(store)
+    _seed_bom(store, revision_guid("PCBA-1000", "B"))
+
+
+def _seed_catalogue(store: Store) -> None:
     for part_number, name, category, non_serial, revisions in SEED_PRODUCTS:
         product_id = seed_guid("product", part_number)
         store.execute(
@@ -110,9 +119,9 @@ def seed_products(store: Store) -> None:
                 " state) VALUES (?, ?, ?, ?, 1)",
                 (revision_guid(part_number, revision), product_id, revision, f"Rev {revision}"),
             )
-    for vendor in SEED_VENDORS:
-        store.execute("INSERT INTO product_vendors (vendor_name) VALUES (?)", (vendor,))
-    seed_groups(store)
+
+
+def _seed_box_builds(store: Store) -> None:
     for (parent, parent_rev), children in SEED_BOX_BUILDS.items():
         for index, (child, child_rev, mask, quantity) in enumerate(children):
             store.execute(
@@ -129,20 +138,14 @@ def seed_products(store: Store) -> None:
                     str(index + 1),
                 ),
             )
-    for ref, item_pn, item_rev, item_qty, description, block in SEED_BOM:
-        store.execute(
-            "INSERT INTO bom_items (product_revision_id, component_ref, part_number, revision,"
-            " quantity, description, function_block) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                revision_guid("PCBA-1000", "B"),
-                ref,
-                item_pn,
-                item_rev,
-                item_qty,
-                description,
-                block,
-            ),
-        )
+
+
+def _seed_bom(store: Store, revision_id: str) -> None:
+    store.executemany(
+        "INSERT INTO bom_items (product_revision_id, component_ref, part_number, revision,"
+        " quantity, description, function_block) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(revision_id, *item) for item in SEED_BOM],
+    )
 
 
 def revision_guid(part_number: str, revision: str) -> str:

@@ -129,6 +129,12 @@ def seed_production(store: Store) -> None:
             ),
         )
     store.execute("INSERT INTO production_batches VALUES ('BATCH-1', 100)")
+    _seed_number_pools(store)
+    _seed_barcode_rules(store)
+    store.execute("INSERT INTO unit_verification_rules VALUES ('PCBA-1000', '50,90,100')")
+
+
+def _seed_number_pools(store: Store) -> None:
     store.executemany("INSERT INTO serial_number_types VALUES (?, ?, ?, ?, ?)", SEED_TYPES)
     boards = [("SerialNumber", n, f"PCB-{n:06d}") for n in range(1, 501)]
     macs = [("MacAddress", MAC_BASE + n, f"{MAC_BASE + n:012X}") for n in range(256)]
@@ -142,6 +148,9 @@ def seed_production(store: Store) -> None:
         " station_name = 'SEED-STATION' WHERE type_name = 'SerialNumber' AND address <= 3",
         (SEED_TIME,),
     )
+
+
+def _seed_barcode_rules(store: Store) -> None:
     store.executemany(
         "INSERT INTO barcode_identifiers (pattern, serial_number, part_number, revision,"
         " batch_number, process, sort_order, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -159,7 +168,6 @@ def seed_production(store: Store) -> None:
             (r"PCB-\d{6}", r"(PCB-\d{6})", None, None, None, None, 2, "Bare board serial"),
         ],
     )
-    store.execute("INSERT INTO unit_verification_rules VALUES ('PCBA-1000', '50,90,100')")
 
 
 def phase_name(phase_id: int) -> str:
