@@ -43,9 +43,10 @@ class _ReportFileConverter:
 
 
 class WsjfConverter(_ReportFileConverter):
-    """WSJF (WATS JSON) files, one report each."""
+    """WSJF (WATS JSON) files, one report each; queued byte for byte when the id is kept."""
 
     name = "wsjf"
+    wsjf_passthrough: ClassVar[bool] = True
     patterns = ("*.json", "*.wsjf")
     label = "WSJF"
 

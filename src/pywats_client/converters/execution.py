@@ -25,6 +25,11 @@ class ConvertedReport:
     payload: bytes
 
 
+def _passes_through(loaded: LoadedConverter, reports: list[Any]) -> bool:
+    """A one-report WSJF file keeping its id is queued byte for byte, as the station wrote it."""
+    return len(reports) == 1 and bool(getattr(loaded.converter, "wsjf_passthrough", False))
+
+
 def run_conversion(
     loaded: LoadedConverter,
     source: SourceFile,
@@ -49,6 +54,9 @@ def run_conversion(
                 preserves_ids=loaded.converter.preserves_ids,
                 nonce=nonce,
             )
+            if report_id == report.id and _passes_through(loaded, reports):
+                converted.append(ConvertedReport(report_id, source.data))
+                continue
             if report_id != report.id:
                 report = report.model_copy(update={"id": report_id})
             converted.append(ConvertedReport(report_id, to_wsjf(report).encode("utf-8")))

@@ -143,3 +143,14 @@ def test_csv_options_are_validated_at_load() -> None:
         loaded.parse_options({"columns": {"sn": "Serial"}})
     with pytest.raises(ConverterLoadError, match="unknown encoding"):
         loaded.parse_options({**CSV_OPTIONS, "encoding": "klingon"})
+
+
+def test_wsjf_keeping_its_id_is_queued_byte_for_byte() -> None:
+    loaded = load_registry(use_entry_points=False).get("wsjf")
+    data = b" " + wsjf_bytes("BYTES", "0d9c1b2a-3e4f-4a5b-8c6d-7e8f90a1b2c3")
+    [converted] = run_conversion(loaded, SourceFile(Path("a.json"), data), None, "22" * 32)
+    assert converted.payload == data
+    upper = wsjf_bytes("UPPER", "0D9C1B2A-3E4F-4A5B-8C6D-7E8F90A1B2C3")
+    [normalised] = run_conversion(loaded, SourceFile(Path("b.json"), upper), None, "33" * 32)
+    assert normalised.report_id == "0d9c1b2a-3e4f-4a5b-8c6d-7e8f90a1b2c3"
+    assert parse_wsjf(normalised.payload).id == normalised.report_id
