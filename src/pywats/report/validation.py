@@ -16,6 +16,7 @@ from pywats.report._loop_rules import LoopCounterRule
 from pywats.report._step_rules import FAILING, StepRules
 from pywats.report.models import MiscInfo, ReportHeader, SubUnit, UURReport, UUTReport
 from pywats.report.problems import ProblemList, ValidationProblem
+from pywats.report.wsjf import require_report
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _HEADER_TEXTS = ("pn", "sn", "rev", "machine_name", "location", "purpose")
@@ -32,6 +33,7 @@ def validate(
     ``endingIndex`` = iteration count, as exports and the official client write) or
     ``"either"``.
     """
+    require_report(report, "validate")
     out = ProblemList()
     _check_header(report, out)
     for index, info in enumerate(report.misc_infos or []):

@@ -58,7 +58,16 @@ def report_from_dict(data: Any) -> UUTReport | UURReport:
 
 def to_wsjf(report: UUTReport | UURReport, *, indent: int | None = None) -> str:
     """Write a report as WSJF text (compact unless ``indent`` is given)."""
+    require_report(report, "to_wsjf")
     return report.model_dump_json(by_alias=True, exclude_unset=True, indent=indent)
+
+
+def require_report(report: object, caller: str) -> None:
+    """Raise :class:`~pywats.exceptions.ReportFormatError` unless ``report`` is a report model."""
+    if not isinstance(report, UUTReport | UURReport):
+        raise ReportFormatError(
+            f"{caller}() needs a UUTReport or UURReport, got {type(report).__name__}"
+        )
 
 
 def report_to_dict(report: UUTReport | UURReport) -> dict[str, Any]:
@@ -111,4 +120,11 @@ def _json_syntax_error(error: ErrorDetails) -> ReportFormatError:
     )
 
 
-__all__ = ["json_path", "parse_wsjf", "report_from_dict", "report_to_dict", "to_wsjf"]
+__all__ = [
+    "json_path",
+    "parse_wsjf",
+    "report_from_dict",
+    "report_to_dict",
+    "require_report",
+    "to_wsjf",
+]

@@ -160,3 +160,9 @@ def test_random_byte_damage_gives_a_model_or_format_error(
 @pytest.fixture(scope="module")
 def wsjf_trees(wsjf_texts: dict[str, str]) -> dict[str, Any]:
     return {name: json.loads(text) for name, text in wsjf_texts.items()}
+
+
+@pytest.mark.parametrize("function", [to_wsjf, validate])
+def test_non_report_arguments_raise_format_error(function: Any) -> None:
+    with pytest.raises(ReportFormatError, match="needs a UUTReport or UURReport, got dict"):
+        function({"type": "T"})
