@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -123,15 +124,50 @@ def preview_conversion(
 
 @dataclass(frozen=True, slots=True)
 class ReconvertItem:
-    """One archived source picked for reconversion and the folder config it belongs to."""
+    """One archived source picked for reconversion and the folder config it belongs to.
+
+    ``member`` names the file inside the ZIP archive ``path`` (ZIP post-processing).
+    """
 
     path: Path
     folder: FolderSettings
+    member: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``path``, or ``path!member`` for a source inside an archive."""
+        return f"{self.path}!{self.member}" if self.member else str(self.path)
+
+    @property
+    def source_path(self) -> Path:
+        """The path the converter sees (the member's own name for archived sources)."""
+        return self.path.parent / self.member if self.member else self.path
+
+    def read(self) -> bytes:
+        """The source's bytes (from the archive for a member)."""
+        if self.member is None:
+            return self.path.read_bytes()
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(self.member)
+        except (zipfile.BadZipFile, KeyError) as exc:
+            raise ConverterError(f"cannot read {self.label}: {exc}") from None
 
 
 def _in_range(path: Path, since: datetime | None, until: datetime | None) -> bool:
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     return (since is None or modified >= since) and (until is None or modified < until)
+
+
+def _expand(path: Path, folder: FolderSettings, patterns: tuple[str, ...]) -> list[ReconvertItem]:
+    if path.suffix.lower() == ".zip" and not matches(path.name, patterns):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = sorted(n for n in archive.namelist() if matches(n, patterns))
+        except zipfile.BadZipFile:
+            return []
+        return [ReconvertItem(path, folder, name) for name in names]
+    return [ReconvertItem(path, folder)] if matches(path.name, patterns) else []
 
 
 def select_sources(
@@ -143,7 +179,8 @@ def select_sources(
     until: datetime | None = None,
 ) -> list[ReconvertItem]:
     """Sources to reconvert: the given files, else everything in each folder's ``Done/`` and
-    archive folder modified in ``[since, until)``. ZIP archives are not opened."""
+    archive folder modified in ``[since, until)``. ZIP archives made by the ``zip`` action
+    are opened and each matching member is a source (filtered by the archive's time)."""
     chosen: list[ReconvertItem] = []
     explicit = [Path(f) for f in files]
     for folder in settings.folders:
@@ -151,16 +188,13 @@ def select_sources(
         patterns = folder.patterns or loaded.converter.patterns
         places = [folder.done_path] + ([folder.archive_dir] if folder.archive_dir else [])
         if explicit:
-            candidates = [
-                p for p in explicit if p.parent.resolve() in {d.resolve() for d in places}
-            ]
+            homes = {d.resolve() for d in places}
+            candidates = [p for p in explicit if p.parent.resolve() in homes]
         else:
             candidates = [p for d in places if d.is_dir() for p in sorted(d.iterdir())]
-        chosen += [
-            ReconvertItem(p, folder)
-            for p in candidates
-            if p.is_file() and matches(p.name, patterns) and _in_range(p, since, until)
-        ]
+        for path in candidates:
+            if path.is_file() and _in_range(path, since, until):
+                chosen += _expand(path, folder, patterns)
     return chosen
 
 
@@ -181,11 +215,11 @@ def reconvert(
     results = []
     for item in items:
         loaded = registry.get(item.folder.converter)
-        entry: dict[str, Any] = {"source": str(item.path), "converter": loaded.name}
+        entry: dict[str, Any] = {"source": item.label, "converter": loaded.name}
         try:
-            data = item.path.read_bytes()
+            data = item.read()
             reports = asyncio.run(
-                _convert(loaded, item.path, data, item.folder.options, nonce,
+                _convert(loaded, item.source_path, data, item.folder.options, nonce,
                          item.folder.timeout_seconds)
             )  # fmt: skip
             entry["report_ids"] = [r.report_id for r in reports]
@@ -208,5 +242,7 @@ def _queue_reconverted(
     options = loaded.parse_options(item.folder.options)
     ctx = SourceContext(item.folder, loaded, options, queue, extra_audit={"reconverted": True})
     sha256 = hashlib.sha256(data).hexdigest()
-    audit = audit_record(ctx, item.path, sha256, len(data), nonce)
+    audit = audit_record(ctx, item.source_path, sha256, len(data), nonce)
+    if item.member:
+        audit["archive"] = str(item.path)
     accept_all(ctx, reports, audit, correlation_id_for(sha256, nonce))

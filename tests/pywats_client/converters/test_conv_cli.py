@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from conv_helpers import write_user_converter, wsjf_bytes
@@ -101,3 +102,30 @@ def test_reconvert_dry_run_then_real_makes_new_reports(tmp_path: Path) -> None:
         app, ["reconvert", "--dry-run", "--since", "2999-01-01", "-c", str(config)]
     )
     assert future.output.strip() == "no source selected"
+
+
+def test_reconvert_reads_sources_inside_zip_archives(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    done = tmp_path / "in" / "Done"
+    archive = done / "sources_2026-11-23_000000_000000.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("z1.json", wsjf_bytes("Z1"))
+        packed.writestr("z2.json", wsjf_bytes("Z2"))
+        packed.writestr("notes.md", "not a source")
+    result = runner.invoke(app, ["reconvert", "--json", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    sources = json.loads(result.output)["sources"]
+    assert [s["source"] for s in sources] == [f"{archive}!z1.json", f"{archive}!z2.json"]
+    new_ids = [s["report_ids"][0] for s in sources]
+    with ReportQueue(tmp_path / "queue", limits=QueueLimits(min_free_bytes=0)) as queue:
+        metas = [queue.get(report_id).meta for report_id in new_ids]
+    assert [m.source["archive"] for m in metas if m is not None] == [str(archive)] * 2
+    assert [parse_wsjf(queue_payload).sn for queue_payload in _payloads(tmp_path, new_ids)] == [
+        "Z1",
+        "Z2",
+    ]
+
+
+def _payloads(tmp_path: Path, ids: list[str]) -> list[bytes]:
+    with ReportQueue(tmp_path / "queue", limits=QueueLimits(min_free_bytes=0)) as queue:
+        return [queue.read_payload(report_id) for report_id in ids]
