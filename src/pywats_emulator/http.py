@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, overload
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -45,9 +45,39 @@ async def read_json(request: Request) -> Any:
         raise BadRequest(f"The request body is not valid JSON: {exc}") from None
 
 
+class QueryParams:
+    """Query parameters looked up ignoring the name's case, as ASP.NET model binding does."""
+
+    def __init__(self, request: Request) -> None:
+        self._values: dict[str, str] = {}
+        for key, value in request.query_params.multi_items():
+            self._values.setdefault(key.lower(), value)
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The first value given for ``name`` (any case), else ``default``."""
+        return self._values.get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+
+def query_params(request: Request) -> QueryParams:
+    """The request's query parameters with case-insensitive names."""
+    return QueryParams(request)
+
+
 def query_bool(request: Request, name: str, default: bool) -> bool:
     """A ``true``/``false`` query parameter; raises :class:`BadRequest` for other values."""
-    raw = request.query_params.get(name)
+    raw = query_params(request).get(name)
     if raw is None or raw == "":
         return default
     lowered = raw.lower()
@@ -60,7 +90,7 @@ def query_bool(request: Request, name: str, default: bool) -> bool:
 
 def query_int(request: Request, name: str, default: int | None = None) -> int | None:
     """An integer query parameter; raises :class:`BadRequest` when it is not one."""
-    raw = request.query_params.get(name)
+    raw = query_params(request).get(name)
     if raw is None or raw == "":
         return default
     try:

@@ -230,3 +230,12 @@ async def test_station_logs_are_stored_and_read_back(
     assert latest.json()["text"] == "queue 3"
     unknown = await http.get("/api/SystemManager/ClientLog/FFFFFFFFFFFF")
     assert unknown.status_code == 404
+
+
+async def test_query_parameter_names_ignore_case(http: httpx.AsyncClient) -> None:
+    response = await http.post(
+        "/api/internal/Client/Register", params={"MAC": IDENTIFIER, "Name": "Upper case"}
+    )
+    assert response.status_code == 200
+    found = await http.get("/api/SystemManager/Client", params={"IDENTIFIER": IDENTIFIER})
+    assert found.json()["DisplayName"] == "Upper case"

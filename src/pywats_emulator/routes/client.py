@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..auth import Identity
-from ..http import BadRequest, error_response, json_response, query_bool, read_json
+from ..http import BadRequest, error_response, json_response, query_bool, query_params, read_json
 from ..state import EmulatorState
 
 SCHEMA = """
@@ -123,7 +123,7 @@ class ClientRoutes:
 
     async def register(self, request: Request) -> Response:
         """``POST /api/internal/Client/Register?mac=&name=…``: returns a new passcode."""
-        params = request.query_params
+        params = query_params(request)
         mac, name = params.get("mac", "").strip(), params.get("name", "").strip()
         if not mac or not name:
             raise BadRequest("The parameters 'mac' and 'name' are required.")
@@ -208,7 +208,7 @@ class ClientRoutes:
 
     async def system_manager_client(self, request: Request) -> Response:
         """``GET /api/SystemManager/Client?name=|identifier=``."""
-        params = request.query_params
+        params = query_params(request)
         if params.get("identifier"):
             row = self._client_row(params["identifier"])
         elif params.get("name"):

@@ -18,7 +18,15 @@ from pywats.report.wsxf import to_wsxf
 
 from ..catalog import Catalog
 from ..certificate import certificate_lines, render_pdf
-from ..http import BadRequest, error_response, json_response, query_bool, query_int, read_json
+from ..http import (
+    BadRequest,
+    error_response,
+    json_response,
+    query_bool,
+    query_int,
+    query_params,
+    read_json,
+)
 from ..odata import ODataError, compile_filter, compile_orderby
 from ..readback import ReadOptions, ServerFacts, readback
 from ..reportdata import (
@@ -143,7 +151,7 @@ class ReportRoutes:
 
     async def query_header(self, request: Request) -> Response:
         """``GET /api/Report/Query/Header`` with ``$filter $top $skip $orderby $expand``."""
-        params = request.query_params
+        params = query_params(request)
         try:
             compiled = compile_filter(params.get("$filter", ""))
             order_by = compile_orderby(params.get("$orderby"))
@@ -174,9 +182,9 @@ class ReportRoutes:
 
     async def header_by_misc_info(self, request: Request) -> Response:
         """``GET /api/Report/Query/HeaderByMiscInfo`` (``data`` or pywats' ``stringValue``)."""
-        params = request.query_params
+        params = query_params(request)
         description = params.get("description")
-        value = params.get("data", params.get("stringValue"))
+        value = params.get("data") or params.get("stringValue")
         conditions = ["1"]
         values: list[Any] = []
         if description is not None or value is not None:
@@ -213,7 +221,7 @@ class ReportRoutes:
 
     async def attachment(self, request: Request) -> Response:
         """``GET /api/Report/Attachment?reportId=&stepId=|attachmentId=``."""
-        params = request.query_params
+        params = query_params(request)
         report_id, step_id = params.get("reportId"), params.get("stepId")
         attachment_id = params.get("attachmentId")
         if report_id is None and attachment_id is not None:
@@ -265,7 +273,7 @@ class ReportRoutes:
 
     async def from_storage(self, request: Request) -> Response:
         """``GET /api/internal/Report/GetFromStorage?uuid=``: the report exactly as stored."""
-        report_id = request.query_params.get("uuid")
+        report_id = query_params(request).get("uuid")
         if not report_id:
             raise BadRequest("uuid is required.")
         row = find_report(self.state.store, report_id)
