@@ -25,7 +25,6 @@ from pywats.domains._analytics_support import (
 )
 from pywats.domains._arguments import require_non_negative, stripped_text
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError
 from pywats.models.analytics import (
     AggregatedMeasurement,
@@ -58,15 +57,13 @@ class AsyncAnalyticsDomain(AsyncDomain):
         wats_filter: WatsFilter | None,
         params: dict[str, Any] | None = None,
     ) -> list[RowT]:
-        data = await self._http.request_json(
-            "POST", path, json=filter_body(wats_filter), params=params, idempotent=True
+        return await self._request_list(
+            model, "POST", path, json=filter_body(wats_filter), params=params, idempotent=True
         )
-        return parse_list(model, data, "POST", path)
 
     async def _get_rows(self, model: type[RowT], path: str, params: dict[str, Any]) -> list[RowT]:
         # The HTTP core leaves out parameters whose value is None.
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(model, data, "GET", path)
+        return await self._request_list(model, "GET", path, params=params)
 
     @staticmethod
     def _window(days: int, product_group_id: int, level_id: int) -> dict[str, Any]:
@@ -237,10 +234,9 @@ class AsyncAnalyticsDomain(AsyncDomain):
         }
         path = "/api/App/OeeAnalysis"
         query = {key: value for key, value in params.items() if value is not None}
-        data = await self._http.request_json(
-            "POST", path, json=filter_body(wats_filter), params=query, idempotent=True
+        return await self._request_model(
+            OeeResult, "POST", path, json=filter_body(wats_filter), params=query, idempotent=True
         )
-        return parse_model(OeeResult, data, "POST", path)
 
     async def get_related_repair_history(
         self,
@@ -311,5 +307,4 @@ class AsyncAnalyticsDomain(AsyncDomain):
         """Common settings of a user (``GET /api/App/CommonUserSettings``)."""
         path = "/api/App/CommonUserSettings"
         params = {"UserName": stripped_text(user_name, "user_name")}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(CommonUserSettings, data, "GET", path)
+        return await self._request_model(CommonUserSettings, "GET", path, params=params)

@@ -64,8 +64,7 @@ class AsyncAssetDomain(AsyncDomain):
         if not asset.type_id:
             raise InvalidArgumentError("asset.type_id is required to save an asset")
         path = "/api/Asset"
-        data = await self._http.request_json("PUT", path, json=asset.to_wire())
-        return parse_model(Asset, data, "PUT", path)
+        return await self._request_model(Asset, "PUT", path, json=asset.to_wire())
 
     async def delete_asset(
         self, *, asset_id: AssetId | None = None, serial_number: str | None = None
@@ -242,8 +241,7 @@ class AsyncAssetDomain(AsyncDomain):
             "translate": translate,
             "cultureCode": culture_code,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(AssetStatus, data, "GET", path)
+        return await self._request_model(AssetStatus, "GET", path, params=params)
 
     async def get_sub_assets(
         self,
@@ -257,27 +255,23 @@ class AsyncAssetDomain(AsyncDomain):
             raise InvalidArgumentError("level must be 0 (all descendants) or more")
         path = "/api/Asset/SubAssets"
         params = {**asset_selector(asset_id, serial_number), "level": level}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(Asset, data, "GET", path)
+        return await self._request_list(Asset, "GET", path, params=params)
 
     async def query_log(self, query: ODataQuery | None = None) -> list[AssetLog]:
         """Asset log records, newest first (``GET /api/Asset/Log``); OData options apply."""
         path = "/api/Asset/Log"
         params = query.to_params() if query else None
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(AssetLog, data, "GET", path)
+        return await self._request_list(AssetLog, "GET", path, params=params)
 
     async def query_types(self, query: ODataQuery | None = None) -> list[AssetType]:
         """List asset types by name (``GET /api/Asset/Types``); OData options apply."""
         path = "/api/Asset/Types"
         params = query.to_params() if query else None
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(AssetType, data, "GET", path)
+        return await self._request_list(AssetType, "GET", path, params=params)
 
     async def save_type(self, asset_type: AssetType) -> AssetType:
         """Create (no ``type_id``) or update an asset type (``PUT /api/Asset/Types``)."""
         if not asset_type.type_name.strip():
             raise InvalidArgumentError("asset_type.type_name must not be blank")
         path = "/api/Asset/Types"
-        data = await self._http.request_json("PUT", path, json=asset_type.to_wire())
-        return parse_model(AssetType, data, "PUT", path)
+        return await self._request_model(AssetType, "PUT", path, json=asset_type.to_wire())

@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import TypeAdapter
 
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_as, parse_found, parse_list
+from pywats.domains._parsing import parse_as
 from pywats.exceptions import UnexpectedResponseError
 from pywats.models.process import Process, ProcessDetail, RepairType
 
@@ -37,20 +37,17 @@ class AsyncProcessDomain(AsyncDomain):
             "includeWipOperations": include_wip_operations,
             "includeInactiveProcesses": include_inactive_processes,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(Process, data, "GET", path)
+        return await self._request_list(Process, "GET", path, params=params)
 
     async def get_process_details(self) -> list[ProcessDetail]:
         """Internal: every process with its GUID (``GET /api/internal/Process/GetProcesses``)."""
         path = "/api/internal/Process/GetProcesses"
-        data = await self._http.request_json("GET", path)
-        return parse_list(ProcessDetail, data, "GET", path)
+        return await self._request_list(ProcessDetail, "GET", path)
 
     async def get_process_detail(self, process_id: UUID | str) -> ProcessDetail:
         """Internal: one process by GUID (``GET /api/internal/Process/GetProcess/{id}``)."""
         path = f"/api/internal/Process/GetProcess/{quote(str(process_id), safe='')}"
-        data = await self._http.request_json("GET", path)
-        return parse_found(ProcessDetail, data, "GET", path)
+        return await self._request_found(ProcessDetail, "GET", path)
 
     async def get_repair_operations(self) -> dict[int, RepairType]:
         """Internal: repair configurations by process code, with fail-code trees.
@@ -75,5 +72,6 @@ class AsyncProcessDomain(AsyncDomain):
         repair process GUID (see :meth:`get_process_details`).
         """
         path = f"/api/internal/Process/GetRepairOperation/{quote(str(process_id), safe='')}"
-        data = await self._http.request_json("GET", path, params={"processCode": process_code})
-        return parse_found(RepairType, data, "GET", path)
+        return await self._request_found(
+            RepairType, "GET", path, params={"processCode": process_code}
+        )

@@ -8,7 +8,6 @@ from uuid import UUID
 from pywats._core.odata import Filter
 from pywats.domains._arguments import path_segment
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_found, parse_list, parse_model
 from pywats.models.product import (
     Bom,
     BomItem,
@@ -29,14 +28,12 @@ class AsyncProductDomain(AsyncDomain):
     async def get_product(self, part_number: str) -> Product:
         """Get a product with its revisions (``GET /api/Product/{partNumber}``)."""
         path = f"/api/Product/{path_segment(part_number)}"
-        data = await self._http.request_json("GET", path)
-        return parse_found(Product, data, "GET", path)
+        return await self._request_found(Product, "GET", path)
 
     async def get_product_revision(self, part_number: str, revision: str) -> ProductRevision:
         """Get one revision (``GET /api/Product/{partNumber}/{revision}``)."""
         path = f"/api/Product/{path_segment(part_number)}/{path_segment(revision)}"
-        data = await self._http.request_json("GET", path)
-        return parse_found(ProductRevision, data, "GET", path)
+        return await self._request_found(ProductRevision, "GET", path)
 
     async def query_products(
         self,
@@ -59,21 +56,18 @@ class AsyncProductDomain(AsyncDomain):
             "$skip": skip,
             "$orderby": orderby,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(ProductView, data, "GET", path)
+        return await self._request_list(ProductView, "GET", path, params=params)
 
     async def save_product(self, product: Product) -> Product:
         """Add (no ``product_id``) or update a product (``PUT /api/Product``)."""
         path = "/api/Product"
-        data = await self._http.request_json("PUT", path, json=product.to_wire())
-        return parse_model(Product, data, "PUT", path)
+        return await self._request_model(Product, "PUT", path, json=product.to_wire())
 
     async def save_products(self, products: Sequence[Product]) -> list[Product]:
         """Add or update several products at once (``PUT /api/Products``)."""
         path = "/api/Products"
         body = [product.to_wire() for product in products]
-        data = await self._http.request_json("PUT", path, json=body)
-        return parse_list(Product, data, "PUT", path)
+        return await self._request_list(Product, "PUT", path, json=body)
 
     async def save_product_revision(self, revision: ProductRevision) -> ProductRevision:
         """Add (no ``product_revision_id``) or update a revision (``PUT /api/Product/Revision``).
@@ -81,8 +75,7 @@ class AsyncProductDomain(AsyncDomain):
         The product is found by ``product_id`` or, failing that, by ``part_number``.
         """
         path = "/api/Product/Revision"
-        data = await self._http.request_json("PUT", path, json=revision.to_wire())
-        return parse_model(ProductRevision, data, "PUT", path)
+        return await self._request_model(ProductRevision, "PUT", path, json=revision.to_wire())
 
     async def save_product_revisions(
         self, revisions: Sequence[ProductRevision]
@@ -90,8 +83,7 @@ class AsyncProductDomain(AsyncDomain):
         """Add or update several revisions at once (``PUT /api/Products/Revisions``)."""
         path = "/api/Products/Revisions"
         body = [revision.to_wire() for revision in revisions]
-        data = await self._http.request_json("PUT", path, json=body)
-        return parse_list(ProductRevision, data, "PUT", path)
+        return await self._request_list(ProductRevision, "PUT", path, json=body)
 
     async def put_bom(self, bom: Bom) -> None:
         """Insert or replace a revision's BOM from WSBF XML (``PUT /api/Product/BOM``)."""
@@ -103,8 +95,7 @@ class AsyncProductDomain(AsyncDomain):
         """Internal: the stored BOM lines of a revision (``GET /api/internal/Product/Bom``)."""
         path = "/api/internal/Product/Bom"
         params = {"partNumber": part_number, "revision": revision}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(BomItem, data, "GET", path)
+        return await self._request_list(BomItem, "GET", path, params=params)
 
     async def add_box_build_relation(
         self, relation: ProductRevisionRelation
@@ -115,8 +106,9 @@ class AsyncProductDomain(AsyncDomain):
         ``AddChildUnit`` checks units against these lines.
         """
         path = "/api/internal/Product/PostProductRevisionRelation"
-        data = await self._http.request_json("POST", path, json=relation.to_wire())
-        return parse_model(ProductRevisionRelation, data, "POST", path)
+        return await self._request_model(
+            ProductRevisionRelation, "POST", path, json=relation.to_wire()
+        )
 
     async def delete_box_build_relation(self, relation_id: UUID | str) -> None:
         """Internal: remove a box-build line.
@@ -131,8 +123,7 @@ class AsyncProductDomain(AsyncDomain):
     async def get_vendors(self) -> list[Vendor]:
         """List vendors (``GET /api/Product/Vendors``)."""
         path = "/api/Product/Vendors"
-        data = await self._http.request_json("GET", path)
-        return parse_list(Vendor, data, "GET", path)
+        return await self._request_list(Vendor, "GET", path)
 
     async def add_vendors(self, vendor_names: Sequence[str]) -> None:
         """Add the vendors that do not exist yet (``PUT /api/Product/Vendors``)."""
@@ -173,5 +164,4 @@ class AsyncProductDomain(AsyncDomain):
         """
         path = "/api/Product/ProductGroupsByProduct"
         params = {"partNumber": part_number, "revision": revision}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(ProductGroup, data, "GET", path)
+        return await self._request_list(ProductGroup, "GET", path, params=params)

@@ -9,7 +9,6 @@ from typing import Any, Literal
 
 from pywats.domains._arguments import multipart_body, path_segment
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_found, parse_list, parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.production import (
     BarcodeIdentifier,
@@ -42,8 +41,7 @@ class AsyncProductionDomain(AsyncDomain):
         Calls ``GET /api/Production/Unit/{serialNumber}/{partNumber}``.
         """
         path = f"/api/Production/Unit/{path_segment(serial_number)}/{path_segment(part_number)}"
-        data = await self._http.request_json("GET", path)
-        return parse_found(Unit, data, "GET", path)
+        return await self._request_found(Unit, "GET", path)
 
     async def save_units(self, units: Sequence[Unit]) -> UnitsSaveResult:
         """Add or update units by serial number (``PUT /api/Production/Units``).
@@ -52,8 +50,7 @@ class AsyncProductionDomain(AsyncDomain):
         """
         path = "/api/Production/Units"
         body = [unit.to_wire() for unit in units]
-        data = await self._http.request_json("PUT", path, json=body)
-        return parse_model(UnitsSaveResult, data, "PUT", path)
+        return await self._request_model(UnitsSaveResult, "PUT", path, json=body)
 
     async def set_unit_phase(
         self, serial_number: str, part_number: str, phase: UnitPhase | int
@@ -126,16 +123,14 @@ class AsyncProductionDomain(AsyncDomain):
             "parentSerialNumber": parent_serial_number,
             "parentPartNumber": parent_part_number,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(ChildUnitCheck, data, "GET", path)
+        return await self._request_model(ChildUnitCheck, "GET", path, params=params)
 
     async def get_unit_changes(self, max_count: int = 100) -> list[UnitChange]:
         """Pending unit-change records, oldest first (``GET /api/Production/Units/Changes``)."""
         if max_count < 1:
             raise InvalidArgumentError("max_count must be at least 1")
         path = "/api/Production/Units/Changes"
-        data = await self._http.request_json("GET", path, params={"maxCount": max_count})
-        return parse_list(UnitChange, data, "GET", path)
+        return await self._request_list(UnitChange, "GET", path, params={"maxCount": max_count})
 
     async def delete_unit_change(self, change_id: int) -> None:
         """Acknowledge a handled unit change (``DELETE /api/Production/Units/Changes/{id}``)."""
@@ -147,29 +142,25 @@ class AsyncProductionDomain(AsyncDomain):
         """Grade a unit against its verification rule (``GET /api/Production/UnitVerification``)."""
         path = "/api/Production/UnitVerification"
         params = {"serialNumber": serial_number, "partNumber": part_number}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(UnitVerificationGrade, data, "GET", path)
+        return await self._request_model(UnitVerificationGrade, "GET", path, params=params)
 
     async def save_batches(self, batches: Sequence[ProductionBatch]) -> BatchSaveResult:
         """Add or update production batches (``PUT /api/Production/Batches``)."""
         path = "/api/Production/Batches"
         body = [batch.to_wire() for batch in batches]
-        data = await self._http.request_json("PUT", path, json=body)
-        return parse_model(BatchSaveResult, data, "PUT", path)
+        return await self._request_model(BatchSaveResult, "PUT", path, json=body)
 
     async def get_unit_phases(self) -> list[UnitPhaseInfo]:
         """Internal: the unit-phase catalogue (``GET /api/internal/Mes/GetUnitPhases``)."""
         path = "/api/internal/Mes/GetUnitPhases"
-        data = await self._http.request_json("GET", path)
-        return parse_list(UnitPhaseInfo, data, "GET", path)
+        return await self._request_list(UnitPhaseInfo, "GET", path)
 
     # ------------------------------------------------------------------ serial numbers
 
     async def get_serial_number_types(self) -> list[SerialNumberType]:
         """List serial-number pools (``GET /api/Production/SerialNumbers/Types``)."""
         path = "/api/Production/SerialNumbers/Types"
-        data = await self._http.request_json("GET", path)
-        return parse_list(SerialNumberType, data, "GET", path)
+        return await self._request_list(SerialNumberType, "GET", path)
 
     async def take_serial_numbers(
         self,
@@ -256,8 +247,7 @@ class AsyncProductionDomain(AsyncDomain):
             "startDate": start_date,
             "endDate": end_date,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(SerialNumber, data, "GET", path)
+        return await self._request_list(SerialNumber, "GET", path, params=params)
 
     async def get_serial_numbers_by_range(
         self,
@@ -280,8 +270,7 @@ class AsyncProductionDomain(AsyncDomain):
             "startDate": start_date,
             "endDate": end_date,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(SerialNumber, data, "GET", path)
+        return await self._request_list(SerialNumber, "GET", path, params=params)
 
     async def export_serial_numbers(
         self,
@@ -321,18 +310,16 @@ class AsyncProductionDomain(AsyncDomain):
         name = filename or f"serialnumbers.{file_format.lower()}"
         body, headers = multipart_body("file", name, data, kind)
         params = {"serialNumberType": serial_number_type, "format": file_format}
-        answer = await self._http.request_json(
-            "PUT", path, params=params, content=body, headers=headers
+        return await self._request_model(
+            SerialNumberUploadResult, "PUT", path, params=params, content=body, headers=headers
         )
-        return parse_model(SerialNumberUploadResult, answer, "PUT", path)
 
     # ------------------------------------------------------------------ barcodes
 
     async def get_barcode_identifiers(self) -> list[BarcodeIdentifier]:
         """List barcode rules (``GET /api/BarcodeIdentifiers/BarcodeIdentifiers``)."""
         path = "/api/BarcodeIdentifiers/BarcodeIdentifiers"
-        data = await self._http.request_json("GET", path)
-        return parse_list(BarcodeIdentifier, data, "GET", path)
+        return await self._request_list(BarcodeIdentifier, "GET", path)
 
     async def save_barcode_identifier(self, identifier: BarcodeIdentifier) -> BarcodeIdentifier:
         """Add (no ``id``) or update a barcode rule.
@@ -340,8 +327,7 @@ class AsyncProductionDomain(AsyncDomain):
         Calls ``PUT /api/BarcodeIdentifiers/BarcodeIdentifier``.
         """
         path = "/api/BarcodeIdentifiers/BarcodeIdentifier"
-        data = await self._http.request_json("PUT", path, json=identifier.to_wire())
-        return parse_model(BarcodeIdentifier, data, "PUT", path)
+        return await self._request_model(BarcodeIdentifier, "PUT", path, json=identifier.to_wire())
 
     async def delete_barcode_identifier(self, identifier_id: int) -> None:
         """Delete a barcode rule (``DELETE /api/BarcodeIdentifiers/BarcodeIdentifier/{id}``)."""
@@ -355,8 +341,7 @@ class AsyncProductionDomain(AsyncDomain):
         the values extracted from ``code``.
         """
         path = "/api/BarcodeIdentifiers/IdentifyBarcode"
-        data = await self._http.request_json("GET", path, params={"code": code})
-        return parse_model(BarcodeIdentifier, data, "GET", path)
+        return await self._request_model(BarcodeIdentifier, "GET", path, params={"code": code})
 
     # ------------------------------------------------------------------ MES workflow
 

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from uuid import UUID
 
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_list, parse_model
 from pywats.exceptions import (
     BadRequestError,
     InvalidArgumentError,
@@ -143,8 +142,7 @@ class AsyncReportDomain(AsyncDomain):
         """
         path = "/api/Report/Query/Header"
         params = query.to_params() if query is not None else None
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(ReportHeader, data, "GET", path)
+        return await self._request_list(ReportHeader, "GET", path, params=params)
 
     async def headers_for_unit(
         self, serial_number: str, part_number: str | None = None, *, top: int = 100
@@ -172,8 +170,7 @@ class AsyncReportDomain(AsyncDomain):
             "processCode": process_code,
             "serialNumber": serial_number,
         }
-        answer = await self._http.request_json("GET", path, params=params)
-        return parse_list(MiscInfoHeader, answer, "GET", path)
+        return await self._request_list(MiscInfoHeader, "GET", path, params=params)
 
     async def processing_state_internal(self, report_id: UUID | str) -> ReportProcessingState:
         """Server-side processing state of a received report.
@@ -181,8 +178,7 @@ class AsyncReportDomain(AsyncDomain):
         ⚠ internal endpoint ``GET /api/internal/Report/GetReportState/{id}``.
         """
         path = f"/api/internal/Report/GetReportState/{report_id_text(report_id)}"
-        data = await self._http.request_json("GET", path)
-        return parse_model(ReportProcessingState, data, "GET", path)
+        return await self._request_model(ReportProcessingState, "GET", path)
 
     async def get_attachment(
         self,

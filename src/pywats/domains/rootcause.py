@@ -10,7 +10,7 @@ import uuid
 
 from pywats.domains._arguments import as_enum, multipart_body, require_text
 from pywats.domains._base import AsyncDomain
-from pywats.domains._parsing import parse_list, parse_model
+from pywats.domains._parsing import parse_model
 from pywats.exceptions import InvalidArgumentError, UnexpectedResponseError
 from pywats.models.rootcause import ALL_TICKET_STATUSES, Ticket, TicketStatus, TicketView
 
@@ -24,8 +24,7 @@ class AsyncRootCauseDomain(AsyncDomain):
         """One ticket with its history (``GET /api/RootCause/Ticket?ticketId=``)."""
         path = "/api/RootCause/Ticket"
         params = {"ticketId": require_text(str(ticket_id), "ticket_id")}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(Ticket, data, "GET", path)
+        return await self._request_model(Ticket, "GET", path, params=params)
 
     async def create_ticket(self, ticket: Ticket) -> Ticket:
         """Create a ticket (``POST /api/RootCause/Ticket``); the caller becomes its owner.
@@ -35,8 +34,7 @@ class AsyncRootCauseDomain(AsyncDomain):
         """
         require_text(ticket.subject or "", "ticket.subject")
         path = "/api/RootCause/Ticket"
-        data = await self._http.request_json("POST", path, json=ticket.to_wire())
-        return parse_model(Ticket, data, "POST", path)
+        return await self._request_model(Ticket, "POST", path, json=ticket.to_wire())
 
     async def update_ticket(self, ticket: Ticket) -> Ticket:
         """Change a ticket's status, assignee, priority… and append ``ticket.update``.
@@ -46,8 +44,7 @@ class AsyncRootCauseDomain(AsyncDomain):
         if not ticket.ticket_id:
             raise InvalidArgumentError("ticket.ticket_id is required to update a ticket")
         path = "/api/RootCause/Ticket"
-        data = await self._http.request_json("PUT", path, json=ticket.to_wire())
-        return parse_model(Ticket, data, "PUT", path)
+        return await self._request_model(Ticket, "PUT", path, json=ticket.to_wire())
 
     async def get_tickets(
         self,
@@ -68,8 +65,7 @@ class AsyncRootCauseDomain(AsyncDomain):
             "view": int(as_enum(TicketView, view, "view")),
             "searchString": search_string,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(Ticket, data, "GET", path)
+        return await self._request_list(Ticket, "GET", path, params=params)
 
     async def archive_tickets(self, ticket_ids: list[TicketId]) -> Ticket | None:
         """Archive solved tickets (``POST /api/RootCause/ArchiveTickets``).

@@ -53,8 +53,7 @@ class AsyncScimDomain(AsyncDomain):
         if duration_days is not None and duration_days < 1:
             raise InvalidArgumentError("duration_days must be at least 1")
         path = "/api/SCIM/v2/Token"
-        data = await self._http.request_json("GET", path, params={"duration": duration_days})
-        return parse_model(ScimToken, data, "GET", path)
+        return await self._request_model(ScimToken, "GET", path, params={"duration": duration_days})
 
     async def get_users(
         self,
@@ -72,8 +71,7 @@ class AsyncScimDomain(AsyncDomain):
             raise InvalidArgumentError("count must not be negative")
         path = "/api/SCIM/v2/Users"
         params = {"filter": scim_filter, "startIndex": start_index, "count": count}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(ScimListResponse, data, "GET", path)
+        return await self._request_model(ScimListResponse, "GET", path, params=params)
 
     async def get_all_users(
         self,
@@ -95,8 +93,7 @@ class AsyncScimDomain(AsyncDomain):
         require_text(user.user_name, "user.user_name")
         path = "/api/SCIM/v2/Users"
         body, headers = _scim_body(user.to_wire())
-        data = await self._http.request_json("POST", path, content=body, headers=headers)
-        return parse_model(ScimUser, data, "POST", path)
+        return await self._request_model(ScimUser, "POST", path, content=body, headers=headers)
 
     async def get_user(self, user_id: UserId) -> ScimUser:
         """One user by id (``GET /api/SCIM/v2/Users/{id}``)."""
@@ -123,8 +120,7 @@ class AsyncScimDomain(AsyncDomain):
                 raise InvalidArgumentError(f"cannot patch {operation.path!r}")
         path = _user_path(user_id)
         body, headers = _scim_body(ScimPatchRequest(operations=operations).to_wire())
-        data = await self._http.request_json("PATCH", path, content=body, headers=headers)
-        return parse_model(ScimUser, data, "PATCH", path)
+        return await self._request_model(ScimUser, "PATCH", path, content=body, headers=headers)
 
     async def delete_user(self, user_id: UserId) -> None:
         """Delete a user (``DELETE /api/SCIM/v2/Users/{id}``)."""

@@ -67,8 +67,7 @@ class AsyncSoftwareDomain(AsyncDomain):
         """
         require_text(package.name, "package.name")
         path = "/api/Software/Package"
-        data = await self._http.request_json("POST", path, json=package.to_wire())
-        return parse_model(Package, data, "POST", path)
+        return await self._request_model(Package, "POST", path, json=package.to_wire())
 
     async def update_package(self, package_id: PackageId, package: Package) -> None:
         """Overwrite a package (``PUT /api/Software/Package/{id}``).
@@ -96,8 +95,7 @@ class AsyncSoftwareDomain(AsyncDomain):
             "status": as_enum(PackageStatus, status, "status").value,
             "version": version,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_model(Package, data, "GET", path)
+        return await self._request_model(Package, "GET", path, params=params)
 
     async def delete_package_by_name(self, name: str, version: int) -> None:
         """Delete a Draft or Revoked package by name and version.
@@ -121,8 +119,7 @@ class AsyncSoftwareDomain(AsyncDomain):
             "tag": f"{tag_name}={tag_value}",
             "status": as_enum(PackageStatus, status, "status").value,
         }
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(Package, data, "GET", path)
+        return await self._request_list(Package, "GET", path, params=params)
 
     async def set_package_status(self, package_id: PackageId, status: PackageStatus) -> Package:
         """Move a package to another status (``POST /api/Software/PackageStatus/{id}``).
@@ -131,8 +128,7 @@ class AsyncSoftwareDomain(AsyncDomain):
         """
         path = f"/api/Software/PackageStatus/{_segment(package_id, 'package_id')}"
         params = {"status": as_enum(PackageStatus, status, "status").value}
-        data = await self._http.request_json("POST", path, params=params)
-        return parse_model(Package, data, "POST", path)
+        return await self._request_model(Package, "POST", path, params=params)
 
     async def get_package_files(self, package_id: PackageId) -> list[PackageFile]:
         """File metadata of a package (``GET /api/Software/PackageFiles/{id}``)."""
@@ -190,8 +186,7 @@ class AsyncSoftwareDomain(AsyncDomain):
         """
         path = "/api/internal/Software/GetAvailablePackages"
         params = {"installedPackages": _id_list(installed)}
-        data = await self._http.request_json("GET", path, params=params)
-        return parse_list(Package, data, "GET", path)
+        return await self._request_list(Package, "GET", path, params=params)
 
     async def get_revoked_packages(
         self, installed: list[PackageId], *, include_revoked_only: bool = False
