@@ -106,17 +106,10 @@ def error_for_status(
 ) -> ApiError:
     """Build the exception for an error status (>= 400), carrying method, path and message."""
     message = server_message(body)
-    if status_code == 429:
-        return RateLimitedError(
-            status_code,
-            message,
-            method=method,
-            path=path,
-            correlation_id=correlation_id,
-            retry_after=retry_after,
-        )
-    if status_code >= 500:
-        return ServerError(
+    if status_code == 429 or status_code >= 500:
+        # The two retryable kinds carry the server's Retry-After.
+        retryable = RateLimitedError if status_code == 429 else ServerError
+        return retryable(
             status_code,
             message,
             method=method,
