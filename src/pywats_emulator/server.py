@@ -128,6 +128,15 @@ class ThreadedServer:
             time.sleep(0.005)
         return self
 
+    @property
+    def is_running(self) -> bool:
+        """True between a successful :meth:`start` and :meth:`stop`."""
+        return (
+            bool(self._server.started)
+            and self._thread.is_alive()
+            and not (self._server.should_exit)
+        )
+
     def stop(self) -> None:
         """Stop serving and wait for the thread (in-flight requests are cancelled)."""
         self._server.should_exit = True

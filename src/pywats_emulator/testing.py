@@ -81,7 +81,7 @@ class EmulatorHandle:
         reset(self.state)
 
     def stop(self) -> None:
-        """Stop the server (the fixtures do this for you)."""
+        """Stop the server (fixtures do this; never stop the shared ``emulator`` server)."""
         self.server.stop()
 
 
@@ -107,6 +107,11 @@ def _pywats_emulator_session() -> Iterator[EmulatorHandle]:
 def emulator(_pywats_emulator_session: EmulatorHandle) -> Iterator[EmulatorHandle]:
     """A real emulator server with a freshly seeded database (see module docstring)."""
     handle = _pywats_emulator_session
+    if not handle.server.is_running:
+        pytest.fail(
+            "the shared emulator was stopped by an earlier test; "
+            "use emulator_factory for servers a test stops"
+        )
     handle.reset()
     yield handle
     handle.faults.clear()

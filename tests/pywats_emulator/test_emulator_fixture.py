@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import httpx
 
@@ -80,3 +81,12 @@ async def test_wrong_method_is_405(emulator: EmulatorHandle) -> None:
         response = await c.delete("/api/App/Version")
     assert response.status_code == 405
     assert "Message" in response.json()
+
+
+def test_factory_servers_report_whether_they_run(
+    emulator_factory: Callable[..., EmulatorHandle],
+) -> None:
+    handle = emulator_factory()
+    assert handle.server.is_running
+    handle.stop()
+    assert not handle.server.is_running
