@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pywats_emulator.routes._params import bad_request
+from pywats_emulator.routes._params import bad_request, optional_str
 
 Row = Mapping[str, Any]
 Predicate = Callable[[Row], bool]
@@ -300,16 +300,8 @@ def parse_orderby(text: str, fields: Sequence[str] | None = None) -> OrderBy:
     return order
 
 
-def _option(params: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in params.items():
-        if key.lower() == wanted and value.strip():
-            return value
-    return None
-
-
 def _non_negative(params: Mapping[str, str], name: str, default: int) -> int:
-    raw = _option(params, name)
+    raw = optional_str(params, name)
     if raw is None:
         return default
     if not raw.strip().isdigit():
@@ -325,8 +317,8 @@ def parse_options(
     default_top: int = DEFAULT_TOP,
 ) -> QueryOptions:
     """Read the OData options of a request's query string (names in any case)."""
-    filter_text = _option(params, "$filter")
-    orderby = _option(params, "$orderby")
+    filter_text = optional_str(params, "$filter")
+    orderby = optional_str(params, "$orderby")
     return QueryOptions(
         predicate=parse_filter(filter_text, fields) if filter_text else None,
         order=parse_orderby(orderby, fields) if orderby else default_order,
