@@ -9,9 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pywats_emulator.demo import demo_uur, demo_uut
 from pywats_emulator.odata import ODataError, compile_filter, compile_orderby, tokenize
+from pywats_emulator.reportstore import SCHEMA as REPORTS_SCHEMA
+from pywats_emulator.store import Store
 from pywats_emulator.testing import EmulatorHandle
 
 BASE = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -187,3 +191,24 @@ def test_tokenizer_rejects_unknown_characters() -> None:
         tokenize("a eq #")
     with pytest.raises(ODataError, match="Nested any"):
         compile_filter("subUnits/any(s: subUnits/any(t: t/sn eq 'x'))")
+
+
+VOCABULARY = [
+    "serialNumber", "start", "result", "processCode", "reportType", "eq", "ne", "ge", "lt",
+    "and", "or", "not", "in", "(", ")", ",", "'x'", "'O''B'", "'Passed'", "'T'", "10", "1.5",
+    "2026-01-01T00:00:00Z", "null", "true", "contains", "startswith", "subUnits/any", "s:",
+    "s/partNumber", "bogus", "#",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=12))
+def test_any_filter_compiles_to_runnable_sql_or_raises_odata_error(words: list[str]) -> None:
+    text = " ".join(words)
+    try:
+        compiled = compile_filter(text)
+    except ODataError:
+        return
+    with Store() as store:
+        store.executescript(REPORTS_SCHEMA)
+        store.query(f"SELECT COUNT(*) FROM reports WHERE {compiled.sql}", compiled.params)
