@@ -21,6 +21,7 @@ class EmulatorProcess:
         self._args = extra_args
         self.proc: subprocess.Popen[str] | None = None
         self._log: TextIO | None = None
+        self._client: httpx.Client | None = None  # one pooled client for every admin call
         self.base_url = ""
         self.token = ""
 
@@ -54,6 +55,9 @@ class EmulatorProcess:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         if self.proc is None:
             return
         self.proc.terminate()
@@ -68,11 +72,12 @@ class EmulatorProcess:
             self._log.close()
 
     def _admin(self, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Basic {self.token}"}
-        with httpx.Client(base_url=self.base_url, headers=headers, timeout=30) as client:
-            response = client.request(method, path, json=body)
-            response.raise_for_status()
-            return response.json() if response.content else None
+        if self._client is None:
+            headers = {"Authorization": f"Basic {self.token}"}
+            self._client = httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+        response = self._client.request(method, path, json=body)
+        response.raise_for_status()
+        return response.json() if response.content else None
 
     def set_faults(self, rules: list[dict[str, Any]]) -> None:
         """Replace the active fault rules."""
