@@ -7,13 +7,14 @@ into a WATS-shaped error response, so handlers read as straight-line code.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from pywats_emulator.http import BadRequest, error_response
+from pywats_emulator.store import Store
 
 Handler = Callable[[Request], Awaitable[Response]]
 ErrorRenderer = Callable[[int, str], Response]
@@ -177,3 +178,11 @@ def int_field(data: Mapping[str, Any], name: str) -> int | None:
     ):
         raise bad_request(f"The field '{name}' must be an integer.")
     return value
+
+
+def row_or_404(store: Store, sql: str, params: Sequence[Any], missing: str) -> dict[str, Any]:
+    """The one row ``sql`` selects, as a dict; a 404 with the ``missing`` message when none."""
+    row = store.query_one(sql, params)
+    if row is None:
+        raise not_found(missing)
+    return dict(row)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._params import bad_request, field, fits_int64, not_found
+from pywats_emulator.routes._params import bad_request, field, fits_int64, not_found, row_or_404
 from pywats_emulator.routes._process_seed import seed_guid
 from pywats_emulator.routes._product_groups import seed_groups
 from pywats_emulator.routes._product_wsbf import WsbfBom
@@ -210,22 +210,23 @@ def product_view(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def find_product(store: Store, part_number: str) -> dict[str, Any]:
     """A product row by part number (any case) or a 404."""
-    row = store.query_one("SELECT * FROM products WHERE part_number = ?", (part_number,))
-    if row is None:
-        raise not_found(f"Product '{part_number}' was not found.")
-    return dict(row)
+    return row_or_404(
+        store,
+        "SELECT * FROM products WHERE part_number = ?",
+        (part_number,),
+        f"Product '{part_number}' was not found.",
+    )
 
 
 def find_revision(store: Store, part_number: str, revision: str) -> dict[str, Any]:
     """A revision row (joined with its part number) or a 404."""
-    row = store.query_one(
+    return row_or_404(
+        store,
         "SELECT r.*, p.part_number FROM product_revisions r JOIN products p USING (product_id)"
         " WHERE p.part_number = ? AND r.revision = ?",
         (part_number, revision),
+        f"Revision '{revision}' of product '{part_number}' was not found.",
     )
-    if row is None:
-        raise not_found(f"Revision '{revision}' of product '{part_number}' was not found.")
-    return dict(row)
 
 
 # ----------------------------------------------------------------------------- writes

@@ -19,7 +19,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from pywats_emulator.routes._params import bad_request, fits_int64, not_found
+from pywats_emulator.routes._params import bad_request, fits_int64, row_or_404
 from pywats_emulator.store import Store
 
 IDENTIFIER_NAMES = {0: "SerialNumber", 1: "MACAddress", 2: "IMEI"}
@@ -41,10 +41,12 @@ class Allocation:
 
 def find_type(store: Store, name: str) -> dict[str, Any]:
     """A serial-number type row by name (any case) or a 404."""
-    row = store.query_one("SELECT * FROM serial_number_types WHERE name = ?", (name,))
-    if row is None:
-        raise not_found(f"Serial number type '{name}' was not found.")
-    return dict(row)
+    return row_or_404(
+        store,
+        "SELECT * FROM serial_number_types WHERE name = ?",
+        (name,),
+        f"Serial number type '{name}' was not found.",
+    )
 
 
 def type_json(row: Mapping[str, Any]) -> dict[str, Any]:

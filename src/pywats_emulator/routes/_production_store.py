@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pywats_emulator.routes._params import bad_request, field, not_found
+from pywats_emulator.routes._params import bad_request, field, not_found, row_or_404
 from pywats_emulator.store import Store
 
 SCHEMA = """
@@ -188,13 +188,12 @@ def parse_phase(value: str) -> int:
 
 def find_unit(store: Store, serial_number: str, part_number: str) -> dict[str, Any]:
     """A unit row or a 404."""
-    row = store.query_one(
+    return row_or_404(
+        store,
         "SELECT * FROM units WHERE serial_number = ? AND part_number = ?",
         (serial_number, part_number),
+        f"Unit '{serial_number}' of product '{part_number}' was not found.",
     )
-    if row is None:
-        raise not_found(f"Unit '{serial_number}' of product '{part_number}' was not found.")
-    return dict(row)
 
 
 def unit_json(store: Store, row: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pywats_emulator.routes._params import (
     not_found,
     optional_bool,
     optional_int,
+    row_or_404,
 )
 from pywats_emulator.routes._process_seed import (
     SEED_PROCESSES,
@@ -218,12 +219,14 @@ class ProcessRoutes:
         return json_response(json.loads(row["config"]))
 
 
-def _process_by_guid(store: Store, request: Request) -> sqlite3.Row:
+def _process_by_guid(store: Store, request: Request) -> dict[str, Any]:
     process_id = str(request.path_params["id"]).lower()
-    row = store.query_one("SELECT * FROM processes WHERE process_id = ?", (process_id,))
-    if row is None:
-        raise not_found(f"No process with id '{process_id}'.")
-    return row
+    return row_or_404(
+        store,
+        "SELECT * FROM processes WHERE process_id = ?",
+        (process_id,),
+        f"No process with id '{process_id}'.",
+    )
 
 
 def routes(state: EmulatorState) -> list[Route]:
