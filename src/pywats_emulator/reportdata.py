@@ -5,6 +5,7 @@ No I/O here: the report route module feeds parsed reports and database rows in.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
@@ -38,6 +39,7 @@ def normalise_id(report_id: str) -> str:
     return report_id.strip().lower()
 
 
+@functools.lru_cache(maxsize=1024)
 def origin_for(kind: str, name: str) -> str:
     """``origin`` of a report: the MAC for a station, a stable GUID for a token or user."""
     if kind == "client":
