@@ -132,6 +132,11 @@ class Uploader:
         return len(self._workers)
 
     @property
+    def unrecorded(self) -> int:
+        """Finished uploads whose outcome the queue could not record yet (retried)."""
+        return len(self._unsettled)
+
+    @property
     def concurrency(self) -> int:
         return self._concurrency
 

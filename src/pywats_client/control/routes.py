@@ -157,6 +157,7 @@ class ControlRoutes:
             "accepting": service.accepting,
             "queue": counts,
             "uploads_in_flight": service.uploader.active,
+            "outcomes_unrecorded": service.uploader.unrecorded,
             "concurrency": service.uploader.concurrency,
             "server_url": service.config.server_url,
             "server_name": None if monitor is None else monitor.server_name,

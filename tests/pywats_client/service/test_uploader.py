@@ -175,6 +175,7 @@ async def test_outcome_the_queue_cannot_record_is_recorded_on_a_later_pass(
         return queue.counts().get("completed", 0) == 1
 
     await wait_until(completed, what="the second settle attempt")
+    assert uploader.unrecorded == 0
     await _stop(uploader, run)
     assert calls == 2
     assert SETTLE_RETRY_SECONDS in slept
