@@ -45,6 +45,7 @@ from pywats_client.uploader import Uploader, wsjf_sender
 if TYPE_CHECKING:
     from pywats_client.config_watch import ConfigWatcher
     from pywats_client.control.http import ControlServer
+    from pywats_client.converters import ConverterSubsystem
     from pywats_client.queue import AcceptResult, ReportQueue
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ class AsyncClientService:
         self._redactor: RedactingFilter | None = None
         self._secrets: list[str] = []
         self.config_watcher: ConfigWatcher | None = None
+        self.converters: ConverterSubsystem | None = None
 
     # ------------------------------------------------------------------ accessors for routes
 
@@ -359,7 +361,23 @@ class AsyncClientService:
         self.supervisor.start("station", lambda: self._station_task(credentials))
         self.supervisor.start("config-watcher", self.config_watcher.run)
         self.supervisor.start("retention", self._prune_loop)
+        self._start_converters(config, self._uploader)
         self.accepting = True
+
+    def _start_converters(self, config: ClientConfig, uploader: Uploader) -> None:
+        """Watch folders (docs/converters.md): one supervised task; its cancellation by
+        ``supervisor.stop()`` lets in-flight files finish first."""
+        if not config.watch_folders:
+            return
+        from pywats_client.converters import ConverterSubsystem, settings_from_client_config
+
+        self.converters = ConverterSubsystem(
+            settings_from_client_config(config),
+            self.queue,
+            self.supervisor,
+            on_accepted=uploader.notify,
+        )
+        self.converters.start()
 
     def _client(self) -> ServerConnection:
         if self._wats is None:
