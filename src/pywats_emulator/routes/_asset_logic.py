@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+
+from pywats_emulator.routes._dates import parse_date
 
 DEFAULT_WARNING_PERCENT = 80.0
 DEFAULT_ALARM_PERCENT = 100.0
@@ -18,22 +20,6 @@ EXTERNAL_INTERVAL = -2.0
 ALARM_OK, ALARM_WARNING, ALARM_ALARM = 0, 1, 2
 
 Wire = Mapping[str, Any]
-
-
-def iso(value: datetime) -> str:
-    """ISO 8601 UTC with ``Z``, the form every stored date uses."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """Parse an ISO 8601 date-time (naive means UTC); ``None`` stays ``None``.
-
-    Raises ``ValueError`` for text that is not a date-time.
-    """
-    if text is None or text == "":
-        return None
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def counts_after(

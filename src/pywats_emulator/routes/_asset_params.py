@@ -13,7 +13,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 
 from pywats_emulator.auth import basic_token, decode_pair
-from pywats_emulator.routes._asset_logic import parse_date
+from pywats_emulator.routes._dates import parse_date
 from pywats_emulator.routes._params import bad_request, optional_str
 
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from pywats_emulator.routes._dates import parse_iso
 from pywats_emulator.routes._params import bad_request, optional_str
 
 Row = Mapping[str, Any]
@@ -98,17 +99,12 @@ def field_value(row: Row, name: str) -> Any:
     return None
 
 
-def _parse_datetime(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _literal(token: _Token) -> Any:
     if token.kind == "string":
         return token.text[1:-1].replace("''", "'")
     if token.kind in ("datetime", "date"):
         try:
-            return _parse_datetime(token.text)
+            return parse_iso(token.text)
         except ValueError:
             raise ODataError(f"'{token.text}' is not a valid date.") from None
     if token.kind == "guid":
@@ -122,7 +118,7 @@ def _comparable(left: Any, right: Any) -> tuple[Any, Any]:
     """Bring a row value and a literal to one type (dates, booleans, string case)."""
     if isinstance(right, datetime) and isinstance(left, str):
         try:
-            return _parse_datetime(left), right
+            return parse_iso(left), right
         except ValueError:
             return left, right.isoformat()
     if isinstance(left, str) and isinstance(right, str):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pywats.models.scim import PATCH_OP_SCHEMA, PATCHABLE_PATHS, USER_SCHEMA
-from pywats_emulator.routes._asset_logic import iso
+from pywats_emulator.routes._dates import iso
 
 # WATS keeps these as ';'-separated lists; PATCH adds to them instead of replacing.
 ADDITIVE_PATHS = ("levels", "productGroups")

@@ -19,7 +19,6 @@ from pywats_emulator.routes._asset_logic import (
     asset_status,
     counts_after,
     descendants,
-    iso,
     next_due,
 )
 from pywats_emulator.routes._asset_params import (
@@ -29,6 +28,7 @@ from pywats_emulator.routes._asset_params import (
 )
 from pywats_emulator.routes._asset_seed import seed_assets
 from pywats_emulator.routes._asset_store import AssetStore
+from pywats_emulator.routes._dates import iso
 from pywats_emulator.routes._odata import select_rows
 from pywats_emulator.routes._params import (
     RouteError,
