@@ -35,6 +35,8 @@ from pywats_client.cli_format import counts_line
 from pywats_client.cli_queue import queue_app
 from pywats_client.cli_submit import report_outcomes, submit_files
 from pywats_client.control import ControlClient, ControlError
+from pywats_client.converters.cli import app as converters_app
+from pywats_client.converters.cli import reconvert_command
 
 app = typer.Typer(
     name="pywats-client",
@@ -45,6 +47,8 @@ app = typer.Typer(
 )
 app.add_typer(queue_app, name="queue")
 app.add_typer(config_app, name="config")
+app.add_typer(converters_app, name="converters")
+app.command("reconvert")(reconvert_command)
 app.command("test-connection")(test_connection)
 app.command("doctor")(doctor)
 
