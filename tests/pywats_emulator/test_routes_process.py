@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from pywats_emulator.routes._process_seed import seed_guid
+from pywats_emulator.routes._seed_ids import seed_guid
 from pywats_emulator.routes.process import ProcessFilter, select_processes
 from pywats_emulator.testing import EmulatorHandle
 

@@ -5,17 +5,15 @@ Ids are UUID5 values so every fresh emulator has the same ones; tests import the
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from pywats_emulator.routes._asset_store import AssetStore
-
-_NAMESPACE = uuid.UUID("5f0c7c38-6b1e-4f4e-9d55-0a55e7000000")
+from pywats_emulator.routes._seed_ids import ASSET_NAMESPACE, seed_guid
 
 
 def seed_id(kind: str, name: str) -> str:
     """The stable GUID of a seeded row."""
-    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+    return seed_guid(kind, name, ASSET_NAMESPACE)
 
 
 SEED_TYPES: list[dict[str, Any]] = [

@@ -7,16 +7,10 @@ fresh emulator hands out the same ones.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-SEED_NAMESPACE = uuid.UUID("5f0d3a57-2f63-4b6c-9a1e-0c1b6f2a9d11")
-
-
-def seed_guid(kind: str, key: object) -> str:
-    """The stable GUID (lower-case text) of a seeded object."""
-    return str(uuid.uuid5(SEED_NAMESPACE, f"{kind}:{key}"))
+from pywats_emulator.routes._seed_ids import seed_guid
 
 
 @dataclass(frozen=True)

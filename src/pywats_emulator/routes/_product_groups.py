@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pywats_emulator.routes._patterns import wildcard_match
-from pywats_emulator.routes._process_seed import seed_guid
+from pywats_emulator.routes._seed_ids import seed_guid
 from pywats_emulator.store import Store
 
 # (number, name, filters: (part-number pattern, revision or None, exclude)). The number is the

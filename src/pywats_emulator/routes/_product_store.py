@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from pywats_emulator.routes._params import bad_request, field, fits_int64, not_found, row_or_404
-from pywats_emulator.routes._process_seed import seed_guid
 from pywats_emulator.routes._product_groups import seed_groups
 from pywats_emulator.routes._product_wsbf import WsbfBom
+from pywats_emulator.routes._seed_ids import seed_guid
 from pywats_emulator.store import Store
 
 SCHEMA = """

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pywats_emulator.routes._asset_params import dump_body, load_body
+from pywats_emulator.routes._seed_ids import SOFTWARE_NAMESPACE, seed_guid
 from pywats_emulator.routes._software_logic import ZipEntry
 from pywats_emulator.store import Store
 
@@ -33,12 +34,10 @@ CREATE TABLE IF NOT EXISTS software_virtual_folders (
 );
 """
 
-_NAMESPACE = uuid.UUID("5f0c7c38-6b1e-4f4e-9d55-0a55e7000001")
-
 
 def software_seed_id(kind: str, name: str) -> str:
     """The stable GUID of a seeded software row."""
-    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+    return seed_guid(kind, name, SOFTWARE_NAMESPACE)
 
 
 class SoftwareStore:

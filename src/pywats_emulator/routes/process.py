@@ -30,8 +30,8 @@ from pywats_emulator.routes._process_seed import (
     SEED_PROCESSES,
     repair_codes,
     repair_config,
-    seed_guid,
 )
+from pywats_emulator.routes._seed_ids import seed_guid
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 

@@ -45,6 +45,7 @@ from pywats_emulator.routes._rootcause_logic import (
     property_changes,
     select_tickets,
 )
+from pywats_emulator.routes._seed_ids import ROOTCAUSE_NAMESPACE, seed_guid
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -62,7 +63,6 @@ CREATE TABLE IF NOT EXISTS rootcause_attachments (
 );
 """
 
-_NAMESPACE = uuid.UUID("5f0c7c38-6b1e-4f4e-9d55-0a55e7000002")
 SEED_DATE = "2026-01-01T00:00:00Z"
 # (subject, status, priority, owner, assignee, tags)
 _SEED_TICKETS = [
@@ -81,7 +81,7 @@ _SEED_TICKETS = [
 
 def rootcause_seed_id(kind: str, name: str) -> str:
     """The stable GUID of a seeded RootCause row."""
-    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+    return seed_guid(kind, name, ROOTCAUSE_NAMESPACE)
 
 
 def seed(store: Store) -> None:

@@ -35,6 +35,7 @@ from pywats_emulator.routes._scim_users import (
     new_user,
     provisioning_token,
 )
+from pywats_emulator.routes._seed_ids import SCIM_NAMESPACE
 from pywats_emulator.state import EmulatorState
 from pywats_emulator.store import Store
 
@@ -49,7 +50,6 @@ CREATE TABLE IF NOT EXISTS scim_users (
 );
 """
 
-_NAMESPACE = uuid.UUID("5f0c7c38-6b1e-4f4e-9d55-0a55e7000003")
 SEED_DATE = "2026-01-01T00:00:00Z"
 # (userName, givenName, familyName, active)
 _SEED_USERS = [
@@ -61,7 +61,7 @@ _SEED_USERS = [
 
 def scim_seed_id(user_name: str) -> str:
     """The stable id of a seeded user."""
-    return str(uuid.uuid5(_NAMESPACE, user_name))
+    return str(uuid.uuid5(SCIM_NAMESPACE, user_name))
 
 
 def seed(store: Store) -> None:
