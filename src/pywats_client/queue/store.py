@@ -102,7 +102,11 @@ class ReportQueue:
         self._files = QueueFiles(self.directory, fs or FileSystem())
         self._index = QueueIndex()
         self._lock = threading.RLock()
-        self._accept_lock = threading.Lock()
+        # Accepts run concurrently: only the bookkeeping is serialised, so the fsyncs of
+        # different reports overlap (the filesystem journal commits them together). A report id
+        # being written is "in flight"; a second accept of the same id waits for it.
+        self._accept_cond = threading.Condition()
+        self._in_flight: dict[str, int] = {}
         self._claimed: dict[str, Envelope] = {}
         self._last_accepted_us = 0
         # Size of the last input refused for lack of room: health() reports "not accepting"
@@ -200,7 +204,36 @@ class ReportQueue:
         rid = normalize_report_id(report_id)
         _check_accept_input(payload, source)
         digest = sha256_hex(payload)
-        with self._accept_lock:
+        reserved = self._reserve(rid, digest, payload, correlation_id, source)
+        if isinstance(reserved, AcceptResult):
+            return reserved
+        name, data, meta = reserved
+        try:
+            self._files.install_new(name, data)
+        except DiskSpaceError:
+            self._release(rid, refused_bytes=len(data))
+            raise
+        except BaseException:
+            self._release(rid)
+            raise
+        with self._lock:
+            self._index.put(name)
+        self._release(rid, refused_bytes=0)
+        _log.debug("accepted report %s", rid)
+        return AcceptResult(QueueEntry.from_name(name, meta), duplicate=False)
+
+    def _reserve(
+        self,
+        rid: str,
+        digest: str,
+        payload: bytes,
+        correlation_id: str | None,
+        source: Mapping[str, Any] | None,
+    ) -> AcceptResult | tuple[EntryName, bytes, EnvelopeMeta]:
+        """Under the accept lock: dedupe, check limits and claim a name for a new entry."""
+        with self._accept_cond:
+            while rid in self._in_flight:
+                self._accept_cond.wait()
             self._require_open()
             existing = self._existing_entry(rid, digest)
             if existing is not None:
@@ -213,26 +246,20 @@ class ReportQueue:
                 content_sha256=digest,
                 source=dict(source or {}),
             )
-            name = self._store_new(Envelope(meta, payload), now)
-            return AcceptResult(QueueEntry.from_name(name, meta), duplicate=False)
+            data = encode_envelope(Envelope(meta, payload))
+            self._check_admission(len(data))
+            accepted_us = max(int(now * 1_000_000), self._last_accepted_us + 1)
+            self._last_accepted_us = accepted_us
+            self._in_flight[rid] = len(data)
+            name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
+            return name, data, meta
 
-    def _store_new(self, envelope: Envelope, now: float) -> EntryName:
-        data = encode_envelope(envelope)
-        self._check_admission(len(data))
-        accepted_us = max(int(now * 1_000_000), self._last_accepted_us + 1)
-        rid = envelope.meta.report_id
-        name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
-        try:
-            self._files.install_new(name, data)
-        except DiskSpaceError:
-            self._last_refused_bytes = len(data)
-            raise
-        self._last_accepted_us = accepted_us
-        self._last_refused_bytes = 0
-        with self._lock:
-            self._index.put(name)
-        _log.debug("accepted report %s", rid)
-        return name
+    def _release(self, rid: str, refused_bytes: int | None = None) -> None:
+        with self._accept_cond:
+            self._in_flight.pop(rid, None)
+            if refused_bytes is not None:
+                self._last_refused_bytes = refused_bytes
+            self._accept_cond.notify_all()
 
     def _existing_entry(self, report_id: str, digest: str) -> QueueEntry | None:
         with self._lock:
@@ -265,15 +292,18 @@ class ReportQueue:
         raise QueueFullError(message)
 
     def _refusal(self, incoming_bytes: int, free_bytes: int) -> tuple[RefusalKind, str] | None:
+        # Reports still being written count as pending and as already using their disk space.
+        with self._accept_cond:  # re-entrant: _reserve already holds it
+            in_flight = list(self._in_flight.values())
         with self._lock:
-            pending_count = self._index.pending_count
-            pending_bytes = self._index.pending_bytes
+            pending_count = self._index.pending_count + len(in_flight)
+            pending_bytes = self._index.pending_bytes + sum(in_flight)
         decision = admission_refusal(
             self.limits,
             pending_count=pending_count,
             pending_bytes=pending_bytes,
             incoming_bytes=incoming_bytes,
-            free_bytes=free_bytes,
+            free_bytes=free_bytes - sum(in_flight),
         )
         return None if decision is None else (decision.kind, decision.message)
 

@@ -14,7 +14,7 @@ from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from queue_helpers import FakeClock, QueueFactory, make_report
 
-from pywats_client.errors import EntryStateError
+from pywats_client.errors import EntryStateError, QueueFullError
 from pywats_client.queue import (
     BackoffPolicy,
     EntryState,
@@ -171,3 +171,31 @@ def test_concurrent_accepts_of_the_same_report_store_it_once(open_queue: QueueFa
         worker.join()
     assert sorted(results) == [False, True, True, True, True, True]
     assert queue.counts()["queued"] == 1
+
+
+def test_concurrent_accepts_never_overshoot_the_count_limit(open_queue: QueueFactory) -> None:
+    """Writes run in parallel, so reports still being written must count against the limit."""
+    queue = open_queue(limits=QueueLimits(max_pending_count=10, min_free_bytes=0))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(24)
+
+    def producer(seed: int) -> None:
+        payload, rid = make_report(seed)
+        start.wait()
+        try:
+            queue.accept(payload, rid)
+            outcome = "accepted"
+        except QueueFullError:
+            outcome = "refused"
+        with lock:
+            outcomes.append(outcome)
+
+    workers = [threading.Thread(target=producer, args=(seed,)) for seed in range(24)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert outcomes.count("accepted") == 10
+    assert outcomes.count("refused") == 14
+    assert queue.counts()["queued"] == 10
