@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import sys
 from datetime import UTC, datetime, timedelta
@@ -64,3 +65,19 @@ async def test_registered_station_pings_warns_about_clock_skew_and_reports_pendi
         assert stat.S_IMODE(passcode.stat().st_mode) == 0o600
     rows = emulator.store.query("SELECT misc_info FROM clients WHERE name = 'TEST-STATION'")
     assert [row["misc_info"] for row in rows] == ["pywats-client stopped"]
+
+
+async def test_json_log_follows_one_report_from_acceptance_to_upload(
+    start_service: Any, emulator: EmulatorHandle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with start_service(log_format="json") as running:
+        report_id, data = report_bytes(7)
+        await running.control.submit(data, "r7.json")
+        await wait_until(lambda: _completed(running, 1), what="the upload")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    about_report = [line for line in lines if line.get("report_id") == report_id]
+    messages = [line["message"] for line in about_report]
+    assert "report accepted" in messages
+    assert "report uploaded" in messages
+    assert len({line["correlation_id"] for line in about_report}) == 1
+    assert emulator.token not in json.dumps(lines)
