@@ -132,26 +132,56 @@ class ShutdownSettings(_Section):
     force_timeout_seconds: PositiveSeconds = 60.0
 
 
+class FolderRetention(_Section):
+    """How long processed sources are kept in ``Done/`` and the archive (never the queue)."""
+
+    max_age_days: float | None = Field(default=30.0, ge=0)
+    max_bytes: int | None = Field(default=5 * 1024**3, ge=0)
+
+
 class WatchFolder(_Section):
     """A folder whose new files a converter turns into reports."""
 
     path: Path
     converter: str = Field(min_length=1)
     pattern: str = Field(default="*", min_length=1)
-    post_process: Literal["delete", "move", "keep"] = "move"
-    move_to: Path | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    post_process: Literal["delete", "move", "zip", "keep", "archive"] = "move"
+    move_to: Path | None = None  # MOVE/ZIP target; default <path>/Done
+    error_dir: Path | None = None  # default <path>/Error
+    archive_dir: Path | None = None  # required by ARCHIVE
+    stable_seconds: float = Field(default=2.0, ge=0, le=3600)
+    rescan_seconds: float = Field(default=30.0, gt=0, le=86400)
+    polling: bool = False  # for shares that deliver no file-system events
+    poll_seconds: float = Field(default=2.0, gt=0, le=3600)
+    max_concurrency: int = Field(default=4, ge=1, le=64)
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    retention: FolderRetention = Field(default_factory=FolderRetention)
 
-    @field_validator("path", "move_to")
+    @field_validator("path", "move_to", "error_dir", "archive_dir")
     @classmethod
     def _relative_to_config(cls, value: Path | None, info: ValidationInfo) -> Path | None:
         return None if value is None else _resolve_path(value, info)
 
     @model_validator(mode="after")
-    def _move_needs_target(self) -> WatchFolder:
-        if self.post_process == "move" and self.move_to is None:
-            raise ValueError("post_process 'move' needs move_to (the folder for done files)")
+    def _archive_needs_folder(self) -> WatchFolder:
+        if self.post_process == "archive" and self.archive_dir is None:
+            raise ValueError("post_process 'archive' needs archive_dir")
         return self
+
+
+class ConverterSettings(_Section):
+    """Where converters come from and how user converters are isolated."""
+
+    converter_files: list[Path] = Field(default_factory=list)
+    use_entry_points: bool = True
+    worker_processes: int = Field(default=2, ge=1, le=64)
+    max_tasks_per_worker: int = Field(default=1000, ge=1)
+
+    @field_validator("converter_files")
+    @classmethod
+    def _relative_to_config(cls, value: list[Path], info: ValidationInfo) -> list[Path]:
+        return [_resolve_path(path, info) for path in value]
 
 
 def _default_queue_dir() -> Path:
@@ -178,6 +208,7 @@ class ClientConfig(BaseModel):
     log_format: Literal["plain", "json"] = "plain"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     watch_folders: list[WatchFolder] = Field(default_factory=list)
+    converters: ConverterSettings = Field(default_factory=ConverterSettings)
 
     @field_validator("server_url")
     @classmethod

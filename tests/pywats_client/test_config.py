@@ -64,7 +64,10 @@ def test_minimal_config_gets_documented_defaults() -> None:
         ({**MINIMAL, "shutdown": {"graceful_timeout_seconds": 0}}, "shutdown.graceful"),
         ({**MINIMAL, "limits": {"max_bytes": 1}}, "limits.max_bytes"),
         (
-            {**MINIMAL, "watch_folders": [{"path": "in", "converter": "csv"}]},
+            {
+                **MINIMAL,
+                "watch_folders": [{"path": "in", "converter": "csv", "post_process": "archive"}],
+            },
             "watch_folders.0",
         ),
         (

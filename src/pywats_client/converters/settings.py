@@ -1,10 +1,8 @@
 """Validated settings of the converter subsystem (an extension of ``ClientConfig``).
 
-``ClientConfig.watch_folders`` carries the basics (path, converter, pattern, delete / move /
-keep, options). :func:`settings_from_client_config` turns them into :class:`FolderSettings`;
-a service that wants the extra knobs (zip, archive, stability, polling, retention, converter
-files, worker count) builds :class:`ConvertersSettings` directly, e.g. from a
-``converters`` section once ``config.py`` gains one.
+``ClientConfig.watch_folders`` and ``ClientConfig.converters`` hold what a user writes in the
+config file; :func:`settings_from_client_config` turns them into these models, which add the
+derived paths (``Done/``, ``Error/``, the KEEP ledger) the subsystem works with.
 """
 
 from __future__ import annotations
@@ -93,9 +91,26 @@ def folder_from_watch_folder(folder: WatchFolder) -> FolderSettings:
         options=dict(folder.options),
         post_process=folder.post_process,
         done_dir=folder.move_to,
+        error_dir=folder.error_dir,
+        archive_dir=folder.archive_dir,
+        stable_seconds=folder.stable_seconds,
+        rescan_seconds=folder.rescan_seconds,
+        polling=folder.polling,
+        poll_seconds=folder.poll_seconds,
+        max_concurrency=folder.max_concurrency,
+        timeout_seconds=folder.timeout_seconds,
+        retention=FolderRetention(
+            max_age_days=folder.retention.max_age_days, max_bytes=folder.retention.max_bytes
+        ),
     )
 
 
 def settings_from_client_config(config: ClientConfig) -> ConvertersSettings:
-    """Converter settings from the service config's ``watch_folders``."""
-    return ConvertersSettings(folders=[folder_from_watch_folder(f) for f in config.watch_folders])
+    """Converter settings from the service config's ``watch_folders`` and ``converters``."""
+    return ConvertersSettings(
+        folders=[folder_from_watch_folder(f) for f in config.watch_folders],
+        converter_files=list(config.converters.converter_files),
+        use_entry_points=config.converters.use_entry_points,
+        worker_processes=config.converters.worker_processes,
+        max_tasks_per_worker=config.converters.max_tasks_per_worker,
+    )
