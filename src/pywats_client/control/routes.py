@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,7 @@ class HealthInputs:
     supervisor_problems: list[str]
     metrics: ServiceMetrics
     stopping: bool
+    converter_problems: list[str] = field(default_factory=list)
 
 
 def health_verdict(inputs: HealthInputs) -> tuple[str, list[str]]:
@@ -75,6 +76,7 @@ def health_verdict(inputs: HealthInputs) -> tuple[str, list[str]]:
     rate = metrics.error_rate
     if metrics.recent_attempts >= MIN_ATTEMPTS_FOR_RATE and rate > ERROR_RATE_THRESHOLD:
         warnings.append(f"upload error rate {rate:.0%} over the last attempts")
+    warnings.extend(inputs.converter_problems)
     if inputs.stopping:
         warnings.append("the service is stopping")
     if errors:
@@ -131,6 +133,9 @@ class ControlRoutes:
                 supervisor_problems=service.supervisor.problems(),
                 metrics=service.metrics,
                 stopping=service.stopping(),
+                converter_problems=[]
+                if service.converters is None
+                else service.converters.health_problems(),
             )
         )
         body = {"status": status, "reasons": reasons}
@@ -141,6 +146,8 @@ class ControlRoutes:
         counts = await asyncio.to_thread(service.queue.counts)
         restarts = {s.name: s.restarts for s in service.supervisor.statuses()}
         text = prometheus_text(service.metrics, counts, restarts)
+        if service.converters is not None:
+            text += "".join(line + "\n" for line in service.converters.prometheus_lines())
         return ControlResponse.text(text, content_type="text/plain; version=0.0.4")
 
     async def status(self, _: ControlRequest) -> ControlResponse:
@@ -164,7 +171,7 @@ class ControlRoutes:
             "clock_skew_seconds": None if monitor is None else monitor.clock_skew,
             "last_upload_error": service.metrics.last_error,
             "tasks": tasks,
-            "converters": [],
+            "converters": None if service.converters is None else service.converters.status(),
         })  # fmt: skip
 
     async def queue_list(self, request: ControlRequest) -> ControlResponse:

@@ -10,6 +10,8 @@ from pathlib import Path
 from conv_helpers import files_in, wait_until, wsjf_bytes
 
 from pywats_client.config import write_token
+from pywats_client.control import ControlClient
+from pywats_client.control.token import load_or_create_token
 from pywats_client.service import AsyncClientService
 from pywats_emulator.testing import EmulatorHandle
 
@@ -54,6 +56,19 @@ async def test_a_dropped_file_reaches_the_emulator_through_the_service(
         assert service.converters is not None
         stats = service.converters.status()["stats"]["converters"]["wsjf"]
         assert stats["files_converted"] == 1
+        await _control_api_shows_the_converters(service)
     finally:
         service.request_stop("test over")
         assert await task == 0
+
+
+async def _control_api_shows_the_converters(service: AsyncClientService) -> None:
+    assert service.control_url is not None
+    token = load_or_create_token(service.state_dir / "control.token")
+    async with ControlClient(token, base_url=service.control_url) as control:
+        status = await control.status()
+        names = {c["name"] for c in status["converters"]["converters"]}
+        assert {"wsjf", "wsxf", "wstf", "csv"} <= names
+        metrics = await control.metrics()
+        assert 'pywats_converter_files_converted_total{converter="wsjf"} 1' in metrics
+        assert (await control.health())["status"] == "ok"
