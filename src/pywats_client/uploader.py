@@ -41,7 +41,6 @@ Sleep = Callable[[float], Awaitable[None]]
 
 # 4xx answers that are about the moment, not about the report: retrying can succeed.
 _TRANSIENT_4XX = frozenset({408, 425})
-INTERRUPTED = "upload interrupted by service shutdown"
 SETTLE_RETRY_SECONDS = 5.0
 
 
@@ -262,8 +261,7 @@ class Uploader:
     def _requeue(self, claimed: ClaimedReport) -> None:
         """Put an unfinished claim back to ``queued`` (synchronously: we may be cancelled)."""
         try:
-            self._queue.fail_retryable(claimed.report_id, INTERRUPTED, retry_after=0.0)
-            self._queue.retry(claimed.report_id)
+            self._queue.release(claimed.report_id)
         except QueueError:
             log.exception("cannot requeue an interrupted upload", extra=_extra(claimed))
             return

@@ -447,6 +447,20 @@ class ReportQueue:
 
     # ------------------------------------------------------------------ operator actions
 
+    def release(self, report_id: str) -> QueueEntry:
+        """Give back a claim whose upload was interrupted (``processing`` → ``queued``).
+
+        Not an attempt: the server never answered, so neither the attempt count nor the
+        envelope changes — the same single rename that start-up recovery would do."""
+        with self._lock:
+            name = self._expect(report_id, "release", EntryState.PROCESSING)
+            queued = name.moved(EntryState.QUEUED, self._now_ms())
+            self._files.rename(name, queued)
+            self._index.put(queued)
+            self._claimed.pop(name.report_id, None)
+        self._files.sync_dir()
+        return QueueEntry.from_name(queued)
+
     def retry(self, report_id: str) -> QueueEntry:
         """Operator: send an ``error`` or ``parked`` entry again now (→ ``queued``)."""
         with self._lock:

@@ -331,3 +331,22 @@ def test_new_entries_sort_after_old_ones_when_the_clock_steps_back(
     late_payload, late_id = make_report(2)
     reopened.accept(late_payload, late_id)
     assert [e.report_id for e in reopened.list()] == [first_id, late_id]
+
+
+def test_release_gives_an_interrupted_claim_back_without_counting_an_attempt(
+    open_queue: QueueFactory,
+) -> None:
+    queue = open_queue()
+    payload, rid = make_report(40)
+    queue.accept(payload, rid)
+    first = queue.claim_next()
+    assert first is not None
+    entry = queue.release(rid)
+    assert entry.state is EntryState.QUEUED
+    again = queue.claim_next()
+    assert again is not None
+    assert again.meta.attempts == first.meta.attempts == 0
+    assert again.payload == payload
+    queue.complete(rid)
+    with pytest.raises(EntryStateError):
+        queue.release(rid)  # only a claim in progress can be released
