@@ -8,10 +8,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report_demo
+import station_stage
 
 
 def main() -> None:
-    report_demo.run(Path("demo-out"))
+    out = Path("demo-out")
+    report_demo.run(out)
+    exports = report_demo.shared_exports()
+    station_stage.run(out, exports if exports.is_dir() else None)
 
 
 if __name__ == "__main__":
