@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Set
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
@@ -9,6 +10,15 @@ from pydantic.alias_generators import to_camel
 
 # Per model class: every field with its default, computed once (see ``_from_trusted``).
 _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+
+# The slot setters of BaseModel's four instance slots, looked up once: calling them
+# directly is cheaper than ``object.__setattr__``, which searches the type each time.
+_SetSlot = Callable[[object, object], None]
+_SET_DICT: _SetSlot = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS_SET: _SetSlot = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA: _SetSlot = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE: _SetSlot = BaseModel.__dict__["__pydantic_private__"].__set__
+_new_instance = object.__new__
 
 
 class WsjfModel(BaseModel):
@@ -40,9 +50,18 @@ class WsjfModel(BaseModel):
         if defaults is None:
             defaults = {name: info.get_default() for name, info in cls.model_fields.items()}
             _DEFAULTS[cls] = defaults
-        instance = cls.__new__(cls)
-        object.__setattr__(instance, "__dict__", {**defaults, **fields})
-        object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
-        object.__setattr__(instance, "__pydantic_extra__", {})
-        object.__setattr__(instance, "__pydantic_private__", None)
+        return cls._from_full_dict({**defaults, **fields}, fields.keys())
+
+    @classmethod
+    def _from_full_dict(cls, values: dict[str, Any], set_names: Set[str]) -> Self:
+        """An instance owning ``values`` — every field, in declaration order — as its
+        ``__dict__``; ``set_names`` are the fields that count as set (copied).
+
+        For builder hot paths that write the whole field dict in one literal.
+        """
+        instance = _new_instance(cls)
+        _SET_DICT(instance, values)
+        _SET_FIELDS_SET(instance, set(set_names))
+        _SET_EXTRA(instance, {})
+        _SET_PRIVATE(instance, None)
         return instance

@@ -31,6 +31,16 @@ from pywats.report.steps import (
 
 Fields = dict[str, Any]
 _NUMERIC_BY_TEXT = {op.value: op for op in NUMERIC_OPS}
+# Set-field names of what ``plain_numeric_step`` builds (the general path's keys).
+_PLAIN_MEASUREMENT_SET = frozenset(
+    {"comp_op", "name", "status", "unit", "value", "low_limit", "high_limit"}
+)
+_PLAIN_STEP_SET = frozenset({"id", "group", "step_type", "name", "status", "numeric_meas"})
+_PLAIN_STEP_DEFAULTS: Fields = {
+    **{name: info.get_default() for name, info in Step.model_fields.items()},
+    "group": "M",
+    "step_type": "ET_NLT",
+}
 
 
 class StepOptions(TypedDict, total=False):
@@ -199,6 +209,45 @@ def numeric_measurement(
     return NumericMeasurement._from_trusted(fields)
 
 
+def plain_numeric_step(
+    name: object, value: object, low: object, high: object, comp_op: object, unit: object
+) -> Step | None:
+    """The usual single-measurement numeric step, or None when the general path is needed.
+
+    Covers a string name, float value and limits, a canonical operator (or none) and a
+    string or absent unit — what :func:`numeric_measurement`, :func:`step_fields` and
+    :func:`make_test_step` would produce for those arguments, field for field, written as
+    whole field dicts in one go because a builder creates thousands of these.
+    """
+    if (
+        type(name) is not str
+        or type(value) is not float
+        or (unit is not None and type(unit) is not str)
+    ):
+        return None
+    if type(low) is not float or type(high) is not float:
+        return None
+    if comp_op is None:
+        op_text = "GELE"
+        op = CompOp.GELE
+    elif type(comp_op) is str and (found := _NUMERIC_BY_TEXT.get(comp_op)) is not None:
+        op_text, op = comp_op, found
+    else:
+        return None
+    status = "P" if evaluate_numeric(op, value, low, high) else "F"
+    meas = NumericMeasurement._from_full_dict(
+        {"comp_op": op_text, "name": None, "status": status, "unit": unit, "value": value,
+         "value_format": None, "high_limit": high, "high_limit_format": None,
+         "low_limit": low, "low_limit_format": None},
+        _PLAIN_MEASUREMENT_SET,
+    )  # fmt: skip
+    fields = dict(_PLAIN_STEP_DEFAULTS)
+    fields["name"] = name
+    fields["status"] = status
+    fields["numeric_meas"] = [meas]
+    return Step._from_full_dict(fields, _PLAIN_STEP_SET)
+
+
 def string_measurement(
     name: str | None, value: str, *, limit: str | None, comp_op: str | None, path: str
 ) -> StringMeasurement:
@@ -291,6 +340,7 @@ __all__ = [
     "explicit_status",
     "make_test_step",
     "numeric_measurement",
+    "plain_numeric_step",
     "status_of",
     "step_fields",
     "string_measurement",

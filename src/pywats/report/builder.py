@@ -94,6 +94,10 @@ class _StepContainer:
         **options: Unpack[StepOptions],
     ) -> Step:
         """Add a numeric limit step (``ET_NLT``) with one measurement."""
+        if not options:
+            plain = blocks.plain_numeric_step(name, value, low, high, comp_op, unit)
+            if plain is not None:
+                return self._append(plain)
         where = self._child_path()
         meas = blocks.numeric_measurement(
             None, value, low=low, high=high, comp_op=comp_op, unit=unit, path=where
