@@ -10,14 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _skip_httpx_cli() -> None:
-    """Keep httpx from importing its command-line client (rich, click, pygments: ~9 MB of
-    resident memory) in the long-running service process, which never uses it. A ``None``
-    entry in ``sys.modules`` makes that optional import fail, and httpx falls back by design."""
-    if "httpx" not in sys.modules:
-        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the station service; returns the exit code."""
     parser = argparse.ArgumentParser(prog="python -m pywats_client")
@@ -26,7 +18,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--config", type=Path, default=None, help="config file (JSON or TOML)")
     run.add_argument("--control-port", type=int, default=None, help="override; 0 = any free")
     args = parser.parse_args(argv)
-    _skip_httpx_cli()
     from pywats_client.service import run_service
 
     return asyncio.run(run_service(args.config, control_port=args.control_port))

@@ -1,84 +1,100 @@
-"""``pywats-client``: the station's command line (typer + rich).
+"""``pywats-client``: the station's command line (typer + rich, in :mod:`pywats_client.cli_app`).
 
 Commands: ``run``, ``status``, ``submit FILE...``, ``queue ls|show|retry|rm|export``,
 ``config path|show|set|validate``, ``test-connection``, ``doctor``. Global options:
 ``--config PATH``, ``--json``, ``--debug``. Exit codes and examples: ``docs/cli.md``.
 
-The CLI reaches a running service only through its control API
-(:class:`pywats_client.control.ControlClient`); without one, queue commands open the queue
-directory themselves.
+``pywats-client run`` starts the long-running service, which never prints through typer or
+rich: a plain ``run`` command line (:func:`parse_run_command`) is dispatched before they are
+imported, so the service process does not carry them (≈ 10 MB resident). Every other command
+line, including one with ``--help`` or a mistake in it, goes to the typer application.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
-from pywats_client.cli_common import (
-    CliOptions,
-    call_service,
-    echo_json,
-    load_cli_config,
-    open_offline_queue,
-    options_of,
-    service_is_down,
-)
-from pywats_client.cli_config import config_app
-from pywats_client.cli_connection import test_connection
-from pywats_client.cli_doctor import doctor
-from pywats_client.cli_errors import CliFailure, ExitCode, handles_errors
-from pywats_client.cli_format import counts_line
-from pywats_client.cli_queue import queue_app
-from pywats_client.cli_submit import report_outcomes, submit_files
-from pywats_client.control import ControlClient, ControlError
-from pywats_client.converters.cli import app as converters_app
-from pywats_client.converters.cli import reconvert_command
-
-app = typer.Typer(
-    name="pywats-client",
-    help="The pywats station service and its operator tools.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-app.add_typer(queue_app, name="queue")
-app.add_typer(config_app, name="config")
-app.add_typer(converters_app, name="converters")
-app.command("reconvert")(reconvert_command)
-app.command("test-connection")(test_connection)
-app.command("doctor")(doctor)
+_CONFIG_OPTION = ("--config", "-c")
+_PORT_OPTION = ("--control-port",)
+_GLOBAL_FLAGS = ("--json", "--debug")
+_MAX_PORT = 65535
+# Characters click may glob-expand on Windows: such command lines take the typer route.
+_GLOB_CHARACTERS = frozenset("*?[")
 
 
-@app.callback()
-def global_options(
-    ctx: typer.Context,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            "-c",
-            help="Config file (default: $PYWATS_CLIENT_CONFIG, else the per-user default).",
-        ),
-    ] = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Machine-readable JSON output.")
-    ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-) -> None:
-    """The pywats station service and its operator tools."""
-    ctx.obj = CliOptions(config=config, json=json_output, debug=debug)
+@dataclass(frozen=True, slots=True)
+class RunCommand:
+    """A ``pywats-client [global options] run [options]`` command line, parsed."""
+
+    config: Path | None = None
+    control_port: int | None = None
+    debug: bool = False
 
 
-# ---------------------------------------------------------------------- run
+def _option_value(tokens: Sequence[str], index: int, names: Sequence[str]) -> tuple[str, int]:
+    """``(value, next index)`` when ``tokens[index]`` is one of ``names`` with its value
+    (``--name VALUE``, ``-n VALUE`` or ``--name=VALUE``), else ``("", index)``."""
+    token = tokens[index]
+    for name in names:
+        if token == name and index + 1 < len(tokens):
+            return tokens[index + 1], index + 2
+        if name.startswith("--") and token.startswith(name + "="):
+            return token[len(name) + 1 :], index + 1
+    return "", index
+
+
+def _port(value: str) -> int | None:
+    if value.isascii() and value.isdigit() and int(value) <= _MAX_PORT:
+        return int(value)
+    return None
+
+
+def parse_run_command(args: Sequence[str]) -> RunCommand | None:
+    """The ``run`` command line in ``args``, or ``None`` for anything else.
+
+    Deliberately strict: only the options ``run`` and the global callback define, each with a
+    plain value. Whatever it does not recognise (help, another command, a bad port, an empty
+    or dash-led value) returns ``None`` so that typer answers exactly as it always has."""
+    if any(_GLOB_CHARACTERS.intersection(token) for token in args):
+        return None
+    config: str | None = None
+    port: int | None = None
+    debug, seen_run, index = False, False, 0
+    while index < len(args):
+        token = args[index]
+        value, after = _option_value(args, index, _CONFIG_OPTION)
+        if after == index and seen_run:
+            value, after = _option_value(args, index, _PORT_OPTION)
+            if after != index:
+                port = _port(value)
+                if port is None:
+                    return None
+                index = after
+                continue
+        if after != index:
+            if not value or value.startswith("-"):
+                return None
+            config, index = value, after
+        elif token == "run" and not seen_run:
+            seen_run, index = True, index + 1
+        elif token in _GLOBAL_FLAGS and not seen_run:
+            debug, index = debug or token == "--debug", index + 1
+        else:
+            return None
+    if not seen_run:
+        return None
+    return RunCommand(None if config is None else Path(config), port, debug)
 
 
 def run_exit_code(service_code: int) -> int:
     """The service's exit code in the CLI's documented scheme (config → 5, locked → 6)."""
     from pywats_client import service
+    from pywats_client.cli_exit_codes import ExitCode
 
     mapping = {
         service.EXIT_CONFIG: ExitCode.BAD_CONFIG,
@@ -87,121 +103,53 @@ def run_exit_code(service_code: int) -> int:
     return int(mapping.get(service_code, service_code))
 
 
-@app.command("run")
-@handles_errors
-def run(
-    ctx: typer.Context,
-    config: Annotated[
-        Path | None,
-        typer.Option("--config", "-c", help="Config file (same as the global --config)."),
-    ] = None,
-    control_port: Annotated[
-        int | None,
-        typer.Option(
-            min=0, max=65535, help="Control API port instead of the config's (0 = any free)."
-        ),
-    ] = None,
-) -> None:
-    """Run the station service in the foreground until Ctrl+C / SIGTERM."""
+def run_in_foreground(config: Path | None, control_port: int | None) -> int:
+    """Run the station service until Ctrl+C / SIGTERM; returns the CLI exit code."""
     from pywats_client.service import run_service
 
-    config_path = config if config is not None else options_of(ctx).config
-    code = asyncio.run(run_service(config_path, control_port=control_port))
-    raise typer.Exit(run_exit_code(code))
+    return run_exit_code(asyncio.run(run_service(config, control_port=control_port)))
 
 
-# ---------------------------------------------------------------------- status
-
-
-def status_lines(status: Mapping[str, Any]) -> list[str]:
-    """The human-readable ``status`` report from the control API's ``GET /status``."""
-    lines = [f"service: {status.get('state', 'unknown')} (pid {status.get('pid', '?')})"]
-    health = status.get("health") or {}
-    if health:
-        reasons = "; ".join(str(r) for r in health.get("reasons") or [])
-        lines.append(f"health: {health.get('status')}" + (f" ({reasons})" if reasons else ""))
-    lines.append(f"accepting: {'yes' if status.get('accepting') else 'no'}")
-    lines.append(f"queue: {counts_line(status.get('queue') or {})}")
-    in_flight, concurrency = status.get("uploads_in_flight"), status.get("concurrency")
-    if in_flight is not None:
-        lines.append(f"uploads in flight: {in_flight} of {concurrency}")
-    for key in ("server_url", "server_name", "clock_skew_seconds", "last_upload_error"):
-        if status.get(key) is not None:
-            lines.append(f"{key.replace('_', ' ')}: {status[key]}")
-    for task in status.get("tasks") or []:
-        extra = f", last error: {task['error']}" if task.get("error") else ""
-        lines.append(
-            f"task {task.get('name')}: {task.get('state')} "
-            f"(restarts {task.get('restarts', 0)}{extra})"
-        )
-    return lines
-
-
-def _offline_counts(options: CliOptions) -> dict[str, int] | None:
+def _run_command(command: RunCommand) -> int:
+    """``run`` without typer, failing the way every command does (``cli_errors``)."""
     try:
-        queue = open_offline_queue(load_cli_config(options))
-    except Exception:  # noqa: BLE001 - counts are a courtesy; the exit code already says "down"
-        return None
-    try:
-        return queue.counts()
-    finally:
-        queue.close()
+        return run_in_foreground(command.config, command.control_port)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI's promise: one line, never a traceback
+        from pywats_client.cli_errors import report_failure
 
-
-@app.command("status")
-@handles_errors
-def status(ctx: typer.Context) -> None:
-    """Show the running service's state, queue counts and tasks (exit 3 if not running)."""
-    options = options_of(ctx)
-
-    async def ask(client: ControlClient) -> dict[str, Any]:
-        return {**await client.status(), "health": await client.health()}
-
-    try:
-        answer = call_service(options, ask)
-    except ControlError as exc:
-        if not service_is_down(exc):
-            raise
-        counts = _offline_counts(options)
-        if options.json:
-            echo_json({"state": "not running", "queue": counts})
-        elif counts is not None:
-            typer.echo(f"queue (read from the directory): {counts_line(counts)}")
-        raise CliFailure(
-            "the service is not running", "start it with `pywats-client run`", 3
-        ) from None
-    if options.json:
-        echo_json(answer)
-        return
-    for line in status_lines(answer):
-        typer.echo(line)
-
-
-# ---------------------------------------------------------------------- submit
-
-
-@app.command("submit")
-@handles_errors
-def submit(
-    ctx: typer.Context,
-    files: Annotated[
-        list[Path], typer.Argument(help="WSJF (.json), WSXF (.xml) or WSTF (.txt) report files.")
-    ],
-) -> None:
-    """Accept report files into the queue; the files themselves stay where they are."""
-    options = options_of(ctx)
-    outcomes = submit_files(options, files)
-    raise typer.Exit(report_outcomes(options, outcomes))
+        return report_failure(exc, debug=command.debug)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console-script entry point; returns the process exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = parse_run_command(args)
+    if command is not None:
+        return _run_command(command)
+    from pywats_client.cli_app import app
+
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="pywats-client")
+        app(args=args, prog_name="pywats-client")
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
+
+
+def __getattr__(name: str) -> Any:
+    """The typer application and its commands (``app``, ``status_lines``, …) load on first
+    use, from :mod:`pywats_client.cli_app`."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from pywats_client import cli_app
+
+    try:
+        return getattr(cli_app, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import functools
 import sys
 import traceback
 from collections.abc import Callable
-from enum import IntEnum
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -26,6 +25,7 @@ from pywats.exceptions import (
     TransportError,
     WatsError,
 )
+from pywats_client.cli_exit_codes import ExitCode as ExitCode  # re-exported: its old home
 from pywats_client.control import ControlError
 from pywats_client.errors import (
     DiskSpaceError,
@@ -40,18 +40,6 @@ from pywats_client.instance_lock import InstanceLockedError
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-class ExitCode(IntEnum):
-    """The CLI's exit codes (documented in ``docs/cli.md``)."""
-
-    OK = 0
-    FAILURE = 1
-    USAGE = 2
-    SERVICE_DOWN = 3
-    REFUSED = 4
-    BAD_CONFIG = 5
-    ALREADY_RUNNING = 6
 
 
 class CliFailure(Exception):
@@ -144,6 +132,16 @@ def print_error(failure: CliFailure) -> None:
     typer.echo(failure.line(), err=True)
 
 
+def report_failure(exc: Exception, *, debug: bool) -> int:
+    """Write ``exc`` as the one stderr line (with the traceback first when ``debug``) and
+    return its exit code."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    failure = classify_error(exc)
+    print_error(failure)
+    return failure.code
+
+
 def _debug_requested(*arguments: object) -> bool:
     # typer hands commands its (vendored) click context, a base class of typer.Context.
     for argument in arguments:
@@ -169,10 +167,7 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
         except Exception as exc:  # noqa: BLE001 - the CLI's promise: one line, never a traceback
-            if _debug_requested(*args, *kwargs.values()):
-                traceback.print_exception(exc, file=sys.stderr)
-            failure = classify_error(exc)
-            print_error(failure)
-            raise typer.Exit(failure.code) from None
+            code = report_failure(exc, debug=_debug_requested(*args, *kwargs.values()))
+            raise typer.Exit(code) from None
 
     return wrapper

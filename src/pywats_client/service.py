@@ -483,9 +483,18 @@ async def _first_of(main: Awaitable[bool], interrupt: Awaitable[object]) -> bool
     return bool(main_task.result()) if not main_task.cancelled() else False
 
 
+def _skip_httpx_cli() -> None:
+    """Keep httpx from importing its command-line client (rich, click, pygments: ~9 MB of
+    resident memory) in the long-running service process, which never uses it. A ``None``
+    entry in ``sys.modules`` makes that optional import fail, and httpx falls back by design."""
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 async def run_service(config_path: Path | None, *, control_port: int | None = None) -> int:
     """Run the station service in the foreground until SIGTERM/SIGINT; returns the exit code
-    (what ``pywats-client run`` calls)."""
+    (what ``pywats-client run`` and ``python -m pywats_client run`` call)."""
+    _skip_httpx_cli()
     service = AsyncClientService(config_path, control_port=control_port, ready_stream=sys.stdout)
     return await service.run()
 

@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Send = Callable[[ClaimedReport], Awaitable[None]]
+# The same endpoint as ``pywats.domains.report.WSJF_PATH`` (a test keeps them equal): importing
+# that module would load the whole report model (~2.4 MB) into a process that only forwards
+# bytes it already validated at intake.
+WSJF_PATH = "/api/Report/WSJF"
 Sleep = Callable[[float], Awaitable[None]]
 
 # 4xx answers that are about the moment, not about the report: retrying can succeed.
@@ -292,7 +296,6 @@ def wsjf_sender(get_http: Callable[[], AsyncHttpCore]) -> Send:
     """A :data:`Send` posting the queued WSJF bytes with the report's correlation id as the
     request's ``X-Correlation-ID`` (``POST /api/Report/WSJF``)."""
     from pywats._core.http import CORRELATION_HEADER
-    from pywats.domains.report import WSJF_PATH
     from pywats.models.report import insert_result_from
 
     async def send(claimed: ClaimedReport) -> None:
