@@ -20,6 +20,8 @@ _GROUP_SET = frozenset(STEP_GROUPS)
 _MEASUREMENT_STATUS_SET = frozenset(MEASUREMENT_STATUSES)
 _CULTURE_ORDERED = frozenset({CompOp.GT, CompOp.LT, CompOp.GE, CompOp.LE})
 _NUMERIC_BY_TEXT = {op.value: op for op in NUMERIC_OPS}
+_STEP_FIELD_COUNT = len(Step.model_fields)
+_MEASUREMENT_FIELD_COUNT = len(NumericMeasurement.model_fields)
 
 
 class StepRules:
@@ -188,17 +190,21 @@ class StepRules:
 
     def _check_children(self, step: Step, path: str) -> None:
         children = step.children
+        has_loop_steps = False
         for index, child in enumerate(children):
             if _plain_numeric_step_is_fine(child):
-                if child.id is not None:  # the path is only built for a duplicate
-                    if child.id in self.step_ids:
-                        self._record_id(child.id, f"{path}.steps[{index}]")
+                step_id = child.__dict__["id"]
+                if step_id is not None:  # the path is only built for a duplicate
+                    if step_id in self.step_ids:
+                        self._record_id(step_id, f"{path}.steps[{index}]")
                     else:
-                        self.step_ids.add(child.id)
-                continue
+                        self.step_ids.add(step_id)
+                continue  # a plain numeric step has no ``loop``
+            has_loop_steps = has_loop_steps or child.loop is not None
             self.check_tree(child, f"{path}.steps[{index}]")
-        for group in group_loops(children, path, self.out):
-            check_loop(group, self.loop_counters, self.out)
+        if has_loop_steps:
+            for group in group_loops(children, path, self.out):
+                check_loop(group, self.loop_counters, self.out)
         if step.status in FAILING:
             return
         for index, child in enumerate(children):
@@ -230,13 +236,19 @@ class StepRules:
 
 def _usual_fields(step: Step) -> bool:
     """True when the step's own fields need no detailed check (the common case)."""
-    name, message, text, guid = step.name, step.error_message, step.report_text, step.ts_guid
+    return _usual_field_values(step.__dict__)
+
+
+def _usual_field_values(fields: dict[str, Any]) -> bool:
+    name, message = fields["name"], fields["error_message"]
+    text, guid = fields["report_text"], fields["ts_guid"]
+    group = fields["group"]
     return (
         name is not None
         and 0 < len(name) <= 100
         and not name.isspace()
-        and step.status in _STEP_STATUS_SET
-        and (step.group is None or step.group in _GROUP_SET)
+        and fields["status"] in _STEP_STATUS_SET
+        and (group is None or group in _GROUP_SET)
         and (message is None or len(message) <= 200)
         and (text is None or len(text) <= 100_000)
         and (guid is None or len(guid) <= 30)
@@ -245,33 +257,42 @@ def _usual_fields(step: Step) -> bool:
 
 def _plain_numeric_step_is_fine(step: Step) -> bool:
     """True for a well-formed leaf step with one unnamed numeric measurement that agrees
-    with its operator and with the step status — nothing left for the full rules to find."""
-    numeric = step.numeric_meas
+    with its operator and with the step status — nothing left for the full rules to find.
+
+    Reads the field values from ``__dict__`` (every field lives there): cheaper than
+    attribute access on a model class with ``__getattr__``, and this runs once per step.
+    """
+    fields = step.__dict__
+    if len(fields) != _STEP_FIELD_COUNT:
+        return False  # not a plain model instance: leave it to the full rules
+    numeric = fields["numeric_meas"]
     if (
         numeric is None
         or len(numeric) != 1
-        or step.steps
-        or step.string_meas
-        or step.boolean_meas
-        or step.loop is not None
-        or step.chart is not None
-        or step.attachment is not None
-        or not _usual_fields(step)
+        or fields["steps"]
+        or fields["string_meas"]
+        or fields["boolean_meas"]
+        or fields["loop"] is not None
+        or fields["chart"] is not None
+        or fields["attachment"] is not None
+        or not _usual_field_values(fields)
     ):
         return False
-    meas = numeric[0]
-    status, value, unit = meas.status, meas.value, meas.unit
-    op = _NUMERIC_BY_TEXT.get(meas.comp_op or "")
+    meas = numeric[0].__dict__
+    if len(meas) != _MEASUREMENT_FIELD_COUNT:
+        return False
+    status, value, unit = meas["status"], meas["value"], meas["unit"]
+    op = _NUMERIC_BY_TEXT.get(meas["comp_op"] or "")
     if (
         op is None
         or value is None
         or status not in ("P", "F")
-        or status != step.status
-        or meas.name is not None
+        or status != fields["status"]
+        or meas["name"] is not None
         or (unit is not None and len(unit) > 20)
     ):
         return False
-    passed = evaluate_numeric(op, value, meas.low_limit, meas.high_limit)
+    passed = evaluate_numeric(op, value, meas["low_limit"], meas["high_limit"])
     return passed is not None and passed == (status == "P")
 
 
