@@ -15,14 +15,12 @@ import os
 import secrets
 import stat
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import platformdirs
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -185,6 +183,8 @@ class ConverterSettings(_Section):
 
 
 def _default_queue_dir() -> Path:
+    import platformdirs  # only for the defaults: a service with explicit paths never loads it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "queue"
 
 
@@ -232,6 +232,8 @@ class ClientConfig(BaseModel):
 
 def default_config_path() -> Path:
     """The per-user config file: ``<platform config dir>/pywats/client.json``."""
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "client.json"
 
 
@@ -270,13 +272,25 @@ def load_config(path: Path | str | None = None) -> ClientConfig:
         raise ClientConfigError(f"config file not found: {config_path}") from None
     except OSError as exc:
         raise ClientConfigError(f"cannot read config file {config_path}: {exc}") from None
-    try:
-        data = tomllib.loads(raw.decode()) if config_path.suffix == ".toml" else json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ClientConfigError(f"{config_path} is not valid JSON/TOML: {exc}") from None
+    data = _decode_config(raw, config_path)
     if not isinstance(data, dict):
         raise ClientConfigError(f"{config_path} must hold an object at the top level")
     return parse_config(data, base_dir=config_path.parent.absolute())
+
+
+def _decode_config(raw: bytes, config_path: Path) -> Any:
+    """The file's JSON (or TOML, by name) value; tomllib loads only for a TOML file."""
+    try:
+        if config_path.suffix != ".toml":
+            return json.loads(raw)
+        import tomllib
+
+        try:
+            return tomllib.loads(raw.decode())
+        except tomllib.TOMLDecodeError as exc:
+            raise ClientConfigError(f"{config_path} is not valid JSON/TOML: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ClientConfigError(f"{config_path} is not valid JSON/TOML: {exc}") from None
 
 
 def save_config(config: ClientConfig, path: Path | str | None = None) -> Path:
