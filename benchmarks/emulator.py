@@ -4,8 +4,11 @@ One client keeps 8 requests in flight against an emulator started as a subproces
 (``python -m pywats_emulator``, in-memory database). Measured twice: with httpx (what pywats
 uses) and with a minimal raw HTTP/1.1 client, whose own CPU use is small, so that on a
 2-core machine the second figure is closer to the server's capacity. Goal: >= 300/s.
+Wall-clock rates depend on what else runs on the machine, so every run also prints the CPU
+time the server and this client spent per submit, and the load average beside them.
 
     .venv/bin/python benchmarks/emulator.py [--reports 2000] [--concurrency 8] [--steps 100]
+        [--http auto|h11|httptools]
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ import psutil
 from pywats_emulator.demo import demo_uut
 
 
-def start_server(db: str) -> tuple[subprocess.Popen[str], str, str]:
+def start_server(db: str, http: str = "auto") -> tuple[subprocess.Popen[str], str, str]:
     """Start the emulator; returns the process, its base URL and token."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "pywats_emulator", "--port", "0", "--db", db],
+        [sys.executable, "-m", "pywats_emulator", "--port", "0", "--db", db, "--http", http],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -118,13 +121,22 @@ async def submit_all_raw(
     return time.perf_counter() - began, latencies
 
 
-def report(label: str, count: int, wall: float, latencies: list[float]) -> None:
-    """Print one measurement."""
+def report(label: str, count: int, run: tuple[float, list[float]], client_cpu: float) -> None:
+    """Print one measurement (with this process's CPU per submit and the load average)."""
+    wall, latencies = run
     print(
         f"{label}: {count / wall:.0f} submits/s ({wall:.2f} s); latency p50 "
         f"{percentile(latencies, 0.5) * 1000:.1f} ms, p95 {percentile(latencies, 0.95) * 1000:.1f}"
-        f" ms, max {max(latencies) * 1000:.1f} ms"
+        f" ms, max {max(latencies) * 1000:.1f} ms; client CPU {client_cpu / count * 1000:.2f} "
+        f"ms per submit{load_average()}"
     )
+
+
+def load_average() -> str:
+    """``, load N.N`` (1-minute load average) where the OS reports one."""
+    if not hasattr(os, "getloadavg"):  # POSIX only
+        return ""
+    return f", load {os.getloadavg()[0]:.1f}"
 
 
 def server_cpu(server: psutil.Process) -> float:
@@ -144,6 +156,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--db", default=":memory:")
+    parser.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto")
     args = parser.parse_args()
     bodies = make_bodies(args.reports, args.steps)
     # Different ids per client, so the second run stores new reports instead of re-receiving.
@@ -151,14 +164,14 @@ def main() -> None:
         json.dumps(demo_uut(n, steps=args.steps)).encode()
         for n in range(args.reports + 1, 2 * args.reports + 1)
     ]
-    process, base_url, token = start_server(args.db)
+    process, base_url, token = start_server(args.db, args.http)
     server = psutil.Process(process.pid)
     try:
-        before = server_cpu(server)
+        before, client_before = server_cpu(server), time.process_time()
         httpx_run = asyncio.run(submit_all(base_url, token, bodies, args.concurrency))
-        middle = server_cpu(server)
+        middle, client_middle = server_cpu(server), time.process_time()
         raw_run = asyncio.run(submit_all_raw(base_url, token, raw_bodies, args.concurrency))
-        after = server_cpu(server)
+        after, client_after = server_cpu(server), time.process_time()
     finally:
         process.send_signal(signal.SIGTERM if sys.platform != "win32" else signal.SIGINT)
         process.wait(timeout=30)
@@ -166,9 +179,9 @@ def main() -> None:
             process.stdout.close()
     size_kb = sum(len(b) for b in bodies) / len(bodies) / 1024
     print(f"reports: {len(bodies)} x {args.steps} steps ({size_kb:.1f} KB each)")
-    print(f"concurrency: {args.concurrency}, database: {args.db}")
-    report("httpx client", len(bodies), *httpx_run)
-    report("raw client", len(raw_bodies), *raw_run)
+    print(f"concurrency: {args.concurrency}, database: {args.db}, HTTP parser: {args.http}")
+    report("httpx client", len(bodies), httpx_run, client_middle - client_before)
+    report("raw client", len(raw_bodies), raw_run, client_after - client_middle)
     per_submit = (after - before) / (len(bodies) + len(raw_bodies))
     print(
         f"server CPU: {per_submit * 1000:.2f} ms per submit "

@@ -13,6 +13,7 @@ from pywats.exceptions import ConfigurationError
 
 from .app import create_app
 from .config import DEFAULT_TOKEN, EmulatorConfig
+from .connections import protocol_base
 from .demo import demo_uut
 from .faults import FaultKind, FaultRule, parse_fault_spec
 from .reportstore import save_report
@@ -58,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--error-rate", type=float, help="probability of a 500 answer")
     faults.add_argument("--fault-path", default="", help="path prefix for --latency/--error-rate")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
+    parser.add_argument(
+        "--http", choices=("auto", "h11", "httptools"), default="auto",
+        help="HTTP/1.1 parser (auto: httptools when installed, else h11)",
+    )  # fmt: skip
     return parser
 
 
@@ -109,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = config_from_args(args)
+        protocol_base(args.http)  # an unavailable parser is a configuration error
         app = create_app(config)
         sock = bind_socket(config.host, config.port)
     except (ConfigurationError, OSError) as exc:
@@ -122,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stored {stored} demo report(s)", flush=True)
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _ignore_signal)
-    server = make_server(app, config.host, sock, args.log_level)
+    server = make_server(app, config.host, sock, args.log_level, args.http)
     try:
         server.run(sockets=[sock])
     finally:

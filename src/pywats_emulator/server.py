@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from pywats.exceptions import ConfigurationError
 
-from .connections import tracking_protocol
+from .connections import HttpParser, tracking_protocol
 from .state import EmulatorState
 
 STARTUP_TIMEOUT = 60.0
@@ -29,14 +29,18 @@ def uvicorn_config(
     *,
     log_level: str = "warning",
     sock: socket.socket | None = None,
+    http: HttpParser = "auto",
 ) -> uvicorn.Config:
-    """A uvicorn configuration tuned for the emulator (h11 with tracked connections)."""
+    """A uvicorn configuration tuned for the emulator: tracked connections, no access log.
+
+    ``http`` picks the HTTP/1.1 parser (``auto``: httptools when installed, else h11).
+    """
     state: EmulatorState = app.state.emulator
     config = uvicorn.Config(
         app,
         host=host,
         port=port if sock is None else 0,
-        http=tracking_protocol(state.connections),
+        http=tracking_protocol(state.connections, http),
         ws="none",
         lifespan="on",
         access_log=False,
@@ -88,21 +92,25 @@ class EmulatorServer(uvicorn.Server):
         await super().shutdown(sockets=sockets)
 
 
-def make_server(app: Starlette, host: str, sock: socket.socket, log_level: str) -> EmulatorServer:
+def make_server(
+    app: Starlette, host: str, sock: socket.socket, log_level: str, http: HttpParser = "auto"
+) -> EmulatorServer:
     """The server for ``app`` listening on an already bound ``sock``."""
     port = sock.getsockname()[1]
-    config = uvicorn_config(app, host, port, sock=sock, log_level=log_level)
+    config = uvicorn_config(app, host, port, sock=sock, log_level=log_level, http=http)
     return EmulatorServer(config, app.state.emulator)
 
 
 class ThreadedServer:
     """Runs the app on a free port in a daemon thread; use as a context manager."""
 
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, app: Starlette, host: str = "127.0.0.1", port: int = 0, http: HttpParser = "auto"
+    ) -> None:
         self.app = app
         self._sock = bind_socket(host, port)
         self.base_url = base_url_of(self._sock)
-        self._server = make_server(app, host, self._sock, "warning")
+        self._server = make_server(app, host, self._sock, "warning", http)
         self._thread = threading.Thread(
             target=self._run, name=f"pywats-emulator {self.base_url}", daemon=True
         )
