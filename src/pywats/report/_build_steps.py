@@ -241,7 +241,7 @@ def plain_numeric_step(
          "low_limit": low, "low_limit_format": None},
         _PLAIN_MEASUREMENT_SET,
     )  # fmt: skip
-    fields = dict(_PLAIN_STEP_DEFAULTS)
+    fields = _PLAIN_STEP_DEFAULTS.copy()
     fields["name"] = name
     fields["status"] = status
     fields["numeric_meas"] = [meas]

@@ -97,7 +97,8 @@ class _StepContainer:
         if not options:
             plain = blocks.plain_numeric_step(name, value, low, high, comp_op, unit)
             if plain is not None:
-                return self._append(plain)
+                self._children.append(plain)
+                return plain
         where = self._child_path()
         meas = blocks.numeric_measurement(
             None, value, low=low, high=high, comp_op=comp_op, unit=unit, path=where

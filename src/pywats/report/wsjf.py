@@ -18,6 +18,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from pywats.exceptions import ReportFormatError
+from pywats.report._wsjf_fast import uut_json
 from pywats.report.models import UURReport, UUTReport
 
 _REPORT_ADAPTER: TypeAdapter[UUTReport | UURReport] = TypeAdapter(
@@ -59,6 +60,10 @@ def report_from_dict(data: Any) -> UUTReport | UURReport:
 def to_wsjf(report: UUTReport | UURReport, *, indent: int | None = None) -> str:
     """Write a report as WSJF text (compact unless ``indent`` is given)."""
     require_report(report, "to_wsjf")
+    if indent is None and isinstance(report, UUTReport):
+        text = uut_json(report)
+        if text is not None:
+            return text
     return report.model_dump_json(by_alias=True, exclude_unset=True, indent=indent)
 
 
