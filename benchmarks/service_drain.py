@@ -9,6 +9,10 @@ Prints figures; asserts nothing.
   Goal: ≥ 50 reports/s at concurrency 5.
 - ``idle RSS``: resident memory of the same service process once the queue is empty and it
   has sat idle for a moment (psutil). Goal: ≤ 40 MB.
+- ``idle``: a fresh service (token mode, control API on) started through each entry point
+  (``python -m pywats_client run`` and the ``pywats-client run`` console script's ``main``),
+  without and with a watch folder, idle for a moment: RSS, USS (memory only this process
+  holds) and the CPU time the start-up took, with the load average beside them.
 """
 
 from __future__ import annotations
@@ -27,13 +31,21 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import report_line
+from _common import load_note, report_line
 from pywats_client.config import write_token
 from pywats_client.queue import QueueLimits, ReportQueue
 from pywats_client.service import READY_PREFIX, state_dir_for
 from pywats_emulator.demo import demo_uut
 
 IDLE_SECONDS = 3.0
+ENTRY_POINTS = {
+    "python -m pywats_client run": [sys.executable, "-m", "pywats_client"],
+    "pywats-client run": [
+        sys.executable,
+        "-c",
+        "import sys; from pywats_client.cli import main; sys.exit(main())",
+    ],
+}
 
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str, str]:
@@ -58,9 +70,11 @@ def fill_queue(queue_dir: Path, count: int) -> None:
             queue.accept(json.dumps(body).encode(), body["id"])
 
 
-def write_config(folder: Path, url: str, token: str, concurrency: int) -> Path:
+def write_config(
+    folder: Path, url: str, token: str, concurrency: int, watch_folder: Path | None = None
+) -> Path:
     write_token(folder / "api.token", token)
-    config = {
+    config: dict[str, object] = {
         "server_url": url,
         "token_file": "api.token",
         "queue_dir": "queue",
@@ -68,6 +82,9 @@ def write_config(folder: Path, url: str, token: str, concurrency: int) -> Path:
         "limits": {"min_free_bytes": 0},
         "log_level": "WARNING",
     }
+    if watch_folder is not None:
+        watch_folder.mkdir(parents=True, exist_ok=True)
+        config["watch_folders"] = [{"path": str(watch_folder), "converter": "wsjf"}]
     path = folder / "client.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     return path
@@ -80,25 +97,66 @@ def wait_drained(control_url: str, token: str, count: int) -> None:
             time.sleep(0.05)
 
 
-def run(reports: int, concurrency: int) -> None:
+def start_service(entry: list[str], config: Path) -> subprocess.Popen[str]:
+    command = [*entry, "run", "--config", str(config), "--control-port", "0"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def stop_service(service: subprocess.Popen[str]) -> None:
+    service.terminate()
+    service.wait(timeout=120)
+    if service.stdout is not None:
+        service.stdout.close()
+
+
+def wait_ready(service: subprocess.Popen[str]) -> str:
+    """The control API's URL from the service's ready line."""
+    assert service.stdout is not None
+    for line in service.stdout:
+        if line.startswith(READY_PREFIX):
+            return line[len(READY_PREFIX) :].strip()
+    raise SystemExit("the service did not start")
+
+
+def memory_line(label: str, service: subprocess.Popen[str]) -> str:
+    process = psutil.Process(service.pid)
+    memory = process.memory_full_info()
+    cpu = process.cpu_times()
+    figures = f"USS {memory.uss / 1024**2:5.1f} MB, CPU {cpu.user + cpu.system:4.2f} s"
+    return f"{report_line(label, memory.rss / 1024**2, 'MB', target=40.0)}   {figures}"
+
+
+def idle_figures(folder: Path, url: str, token: str) -> None:
+    """A fresh service per entry point, without and with a watch folder."""
+    for watch in (False, True):
+        station = folder / ("watching" if watch else "plain")
+        station.mkdir()
+        config = write_config(station, url, token, 5, station / "in" if watch else None)
+        for name, entry in ENTRY_POINTS.items():
+            service = start_service(entry, config)
+            try:
+                wait_ready(service)
+                time.sleep(IDLE_SECONDS)
+                label = f"idle RSS, {name}" + (" +watch" if watch else "")
+                print(f"{memory_line(label, service)}   ({load_note()})")
+            finally:
+                stop_service(service)
+
+
+def run(reports: int, concurrency: int, drain: bool = True) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         emulator, url, token = start_emulator(folder / "emulator.db")
         try:
-            fill_queue(folder / "queue", reports)
-            config = write_config(folder, url, token, concurrency)
-            command = [sys.executable, "-m", "pywats_client", "run", "--config", str(config)]
-            command += ["--control-port", "0"]
-            service = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-            )
-            try:
-                measure(service, folder, reports, concurrency)
-            finally:
-                service.terminate()
-                service.wait(timeout=120)
-                if service.stdout is not None:
-                    service.stdout.close()
+            idle_figures(folder, url, token)
+            if drain:
+                fill_queue(folder / "queue", reports)
+                config = write_config(folder, url, token, concurrency)
+                service = start_service(ENTRY_POINTS["python -m pywats_client run"], config)
+                try:
+                    measure(service, folder, reports, concurrency)
+                finally:
+                    stop_service(service)
         finally:
             emulator.terminate()
             emulator.wait(timeout=60)
@@ -107,14 +165,7 @@ def run(reports: int, concurrency: int) -> None:
 
 
 def measure(service: subprocess.Popen[str], folder: Path, reports: int, concurrency: int) -> None:
-    assert service.stdout is not None
-    control_url = ""
-    for line in service.stdout:
-        if line.startswith(READY_PREFIX):
-            control_url = line[len(READY_PREFIX) :].strip()
-            break
-    if not control_url:
-        raise SystemExit("the service did not start")
+    control_url = wait_ready(service)
     started = time.perf_counter()
     control_token = (state_dir_for(folder / "queue") / "control.token").read_text().strip()
     wait_drained(control_url, control_token, reports)
@@ -122,18 +173,18 @@ def measure(service: subprocess.Popen[str], folder: Path, reports: int, concurre
     rate = reports / elapsed
     verdict = "ok" if rate >= 50.0 else "UNDER"
     label = f"drain {reports} reports, concurrency {concurrency}"
-    print(f"{report_line(label, rate, 'reports/s')}   (goal >= 50: {verdict})")
+    print(f"{report_line(label, rate, 'reports/s')}   (goal >= 50: {verdict}; {load_note()})")
     time.sleep(IDLE_SECONDS)
-    rss_mb = psutil.Process(service.pid).memory_info().rss / 1024**2
-    print(report_line("idle service RSS after the drain", rss_mb, "MB", target=40.0))
+    print(f"{memory_line('idle RSS after the drain', service)}   ({load_note()})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=5)
+    parser.add_argument("--idle-only", action="store_true", help="skip the drain")
     args = parser.parse_args()
-    run(args.reports, args.concurrency)
+    run(args.reports, args.concurrency, drain=not args.idle_only)
 
 
 if __name__ == "__main__":

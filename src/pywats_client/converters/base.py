@@ -10,14 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 from pydantic import BaseModel
 
 from pywats.exceptions import WatsError
-from pywats.report import UURReport, UUTReport
 
-AnyReport = UUTReport | UURReport
+if TYPE_CHECKING:
+    from pywats.report import UURReport, UUTReport
+
+    AnyReport: TypeAlias = UUTReport | UURReport
+
+
+def __getattr__(name: str) -> Any:
+    """``AnyReport`` at run time, built on first use: the report model loads only once a
+    file is converted, not when a service with watch folders starts."""
+    if name == "AnyReport":
+        from pywats.report import UURReport, UUTReport
+
+        return UUTReport | UURReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConverterError(WatsError):

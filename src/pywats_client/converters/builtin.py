@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
 from pywats.exceptions import ReportError
-from pywats.report import parse_wsjf
-from pywats.report.wstf import parse_wstf
-from pywats.report.wsxf import parse_wsxf
-from pywats_client.converters.base import AnyReport, ConversionError, SourceFile
+from pywats_client.converters.base import ConversionError, SourceFile
+
+if TYPE_CHECKING:
+    from pywats_client.converters.base import AnyReport
+
+# The parsers (the report model, defusedxml) are imported inside ``_parse``: a service
+# watching folders loads them with the first file, not at start-up.
 
 BUILTIN_VERSION = "1.0"
 
@@ -51,6 +54,8 @@ class WsjfConverter(_ReportFileConverter):
     label = "WSJF"
 
     def _parse(self, source: SourceFile) -> list[AnyReport]:
+        from pywats.report import parse_wsjf
+
         return [parse_wsjf(source.data)]
 
 
@@ -62,6 +67,8 @@ class WsxfConverter(_ReportFileConverter):
     label = "WSXF"
 
     def _parse(self, source: SourceFile) -> list[AnyReport]:
+        from pywats.report.wsxf import parse_wsxf
+
         return [parse_wsxf(source.data)]
 
 
@@ -73,4 +80,6 @@ class WstfConverter(_ReportFileConverter):
     label = "WSTF"
 
     def _parse(self, source: SourceFile) -> list[AnyReport]:
+        from pywats.report.wstf import parse_wstf
+
         return list(parse_wstf(source.text()))

@@ -11,7 +11,6 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from pywats.report import to_wsjf
 from pywats_client.converters.base import ConversionError, SourceFile
 from pywats_client.converters.ids import choose_report_id
 from pywats_client.converters.registry import LoadedConverter
@@ -41,6 +40,8 @@ def run_conversion(
 
     Any exception from the converter becomes :class:`ConversionError` carrying the traceback.
     """
+    from pywats.report import to_wsjf  # loads with the first file, not at service start-up
+
     try:
         reports = list(loaded.converter.convert(source, options))
         if not reports:

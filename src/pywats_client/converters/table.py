@@ -12,13 +12,16 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pywats.exceptions import ReportError
-from pywats.report import UUTBuilder
-from pywats_client.converters.base import AnyReport, ConversionError, SourceFile
+from pywats_client.converters.base import ConversionError, SourceFile
+
+if TYPE_CHECKING:
+    from pywats.report import UUTBuilder
+    from pywats_client.converters.base import AnyReport
 
 HeaderField = Literal[
     "pn", "sn", "rev", "process_code", "station", "location", "purpose", "start", "operator",
@@ -147,6 +150,8 @@ def _required(field: str, row: Row, options: TableOptions, where: str) -> str:
 
 def build_report(group: list[tuple[int, Row]], options: TableOptions, name: str) -> AnyReport:
     """One UUT report from one row group (header from the first row, a step per row)."""
+    from pywats.report import UUTBuilder  # the report model loads with the first file
+
     line, first = group[0]
     where = f"{name} line {line}"
     try:

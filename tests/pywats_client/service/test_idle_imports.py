@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from service_helpers import report_bytes, write_config
@@ -60,9 +61,14 @@ NOT_AT_IDLE = (
 )
 
 
-def idle_modules(tmp_path: Path, emulator: EmulatorHandle, entry: str) -> set[str]:
+def idle_modules(
+    tmp_path: Path, emulator: EmulatorHandle, entry: str, watch: dict[str, str] | None = None
+) -> set[str]:
     folder = tmp_path / "station"
-    config = write_config(folder, emulator.base_url, emulator.token, control_api={"port": 1})
+    extra: dict[str, Any] = {"watch_folders": [watch]} if watch else {}
+    config = write_config(
+        folder, emulator.base_url, emulator.token, control_api={"port": 1}, **extra
+    )
     queue_dir = folder / "queue"
     with ReportQueue(queue_dir, limits=QueueLimits(min_free_bytes=0)) as queue:
         report_id, payload = report_bytes(1)
@@ -75,11 +81,12 @@ def idle_modules(tmp_path: Path, emulator: EmulatorHandle, entry: str) -> set[st
     return set(json.loads(out.read_text(encoding="utf-8")))
 
 
-def heavy_modules(loaded: set[str]) -> list[str]:
+def heavy_modules(loaded: set[str], allowed: tuple[str, ...] = ()) -> list[str]:
     return sorted(
         name
         for name in loaded
         if any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_AT_IDLE)
+        and not name.startswith(allowed)
     )
 
 
@@ -92,3 +99,15 @@ def test_an_idle_service_has_not_imported_the_heavy_packages(
     # It really ran: the uploader, the HTTP stack and the config models are there.
     assert {"pywats_client.uploader", "httpx", "pydantic", "pywats_client.control.http"} <= loaded
     assert heavy_modules(loaded) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the probe stops the service with SIGTERM")
+def test_watch_folders_load_the_converters_but_not_the_report_model_until_a_file_comes(
+    tmp_path: Path, emulator: EmulatorHandle
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watch = {"path": str(inbox), "converter": "wsxf"}
+    loaded = idle_modules(tmp_path, emulator, "cli", watch)
+    assert {"pywats_client.converters.subsystem", "watchdog.observers"} <= loaded
+    assert heavy_modules(loaded, allowed=("pywats_client.converters",)) == []
