@@ -50,6 +50,10 @@ def main() -> None:
     cases = {
         "build (incl. roll-up + validation)": (build_thousand_steps, None),
         "serialise to WSJF text": (lambda: to_wsjf(report), None),
+        "serialise, model_dump_json (reference)": (
+            lambda: report.model_dump_json(by_alias=True, exclude_unset=True),
+            None,
+        ),
         "build + serialise": (lambda: to_wsjf(build_thousand_steps()), 12.0),
         "parse WSJF text": (lambda: parse_wsjf(text), 15.0),
     }

@@ -39,14 +39,22 @@ _AFTER_STEPS = _aliases_after(Step, "steps")
 def uut_json(report: UUTReport) -> str | None:
     """The report's compact WSJF text, or None when this writer does not apply.
 
-    Applies to a :class:`UUTReport` with a step tree; the caller falls back to
-    ``model_dump_json`` on None.
+    Applies to a :class:`UUTReport` whose step tree is at least half plain numeric
+    steps; the caller falls back to ``model_dump_json`` on None.
     """
     root = report.root
     if type(report) is not UUTReport or root is None or "root" not in report.model_fields_set:
         return None  # only the exact UUTReport's field order is known here
+    steps = root.iter_tree()
+    plain: dict[int, dict[str, Any]] = {}
+    for step in steps:
+        value = _plain_step_value(step)
+        if value is not None:
+            plain[id(step)] = value
+    if len(plain) * 2 < len(steps):
+        return None  # mostly other steps (e.g. parsed exports): pydantic alone is faster
     try:
-        root_value = _step_value(root)
+        root_value = _step_value(root, plain)
     except RecursionError:
         return None  # very deep trees: pydantic's serialiser reports it its own way
     header = report.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"root"})
@@ -75,15 +83,16 @@ def _insert_before(
     return out
 
 
-def _step_value(step: Step) -> Any:
-    plain = _plain_step_value(step)
-    if plain is not None:
-        return plain
+def _step_value(step: Step, plain: dict[int, dict[str, Any]]) -> Any:
+    """The step's JSON value: its plain dict if it has one, else the model's own dump."""
+    value = plain.get(id(step))
+    if value is not None:
+        return value
     children = step.steps
     if not children or "steps" not in step.model_fields_set:
         return step.model_dump(mode="json", by_alias=True, exclude_unset=True)
     dumped = step.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"steps"})
-    values = [_step_value(child) for child in children]
+    values = [_step_value(child, plain) for child in children]
     return _insert_before(dumped, "steps", values, _AFTER_STEPS, step.__pydantic_extra__)
 
 

@@ -58,6 +58,9 @@ def every_kind() -> UUTReport:
         outer.chart("Sweep", [("gain", [1, 2, 3], [0.5, 0.7, 0.9])], x_label="f")
         outer.attachment("Log", b"\x00\x01binary")
         outer.action("Done")
+    with builder.sequence("Bulk") as bulk:  # plain steps in the majority: the fast writer runs
+        for index in range(40):
+            bulk.numeric(f"Bulk {index}", index * 0.1, low=0.5, high=2.5, unit="V")
     return builder.build()
 
 
@@ -82,6 +85,7 @@ def test_steps_changed_after_building_leave_the_fast_path() -> None:
     int_limits.numeric_meas.append(int_limits.numeric_meas[0].model_copy())
     outer.sequence_extra = {"a": [1, 2]}  # type: ignore[attr-defined]  # after "steps"
     report.custom_header = "x"  # type: ignore[attr-defined]  # after "root"
+    assert uut_json(report) is not None
     assert to_wsjf(report) == pydantic_text(report)
 
 
@@ -89,6 +93,7 @@ def test_header_extras_without_uut_and_explicit_null_root() -> None:
     report = every_kind()
     report.model_fields_set.discard("uut")
     report.extra_one = 1  # type: ignore[attr-defined]
+    assert uut_json(report) is not None
     assert to_wsjf(report) == pydantic_text(report)
     report.root = None
     assert uut_json(report) is None
@@ -128,4 +133,14 @@ def test_any_numeric_values_and_names(
         for value, low, high, comp_op, unit, name in values:
             seq.numeric(name, value, low=low, high=high, comp_op=comp_op, unit=unit)
     report = builder.build()
+    assert to_wsjf(report) == pydantic_text(report)
+
+
+def test_mostly_other_steps_are_left_to_pydantic() -> None:
+    builder = new_builder()
+    builder.numeric("Plain", 1.0, low=0.5, high=2.5)
+    builder.pass_fail("Check", passed=True)
+    builder.string("Text", "a", limit="a")
+    report = builder.build()
+    assert uut_json(report) is None
     assert to_wsjf(report) == pydantic_text(report)
