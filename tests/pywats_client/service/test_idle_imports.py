@@ -41,10 +41,12 @@ else:
 sys.exit(main(sys.argv[4:]))
 """
 
-# Packages an idle service must not carry: the CLI's presentation stack, the report model and
+# Packages an idle service must not carry: argument parsers and the CLI's presentation
+# stack (a plain ``run`` line needs neither), the report model and
 # the XML parser (only a submitted WSXF/WSTF file needs them), the converters (only watch
 # folders need them), the emulator and the GUI toolkit.
 NOT_AT_IDLE = (
+    "argparse",
     "typer",
     "click",
     "rich",
