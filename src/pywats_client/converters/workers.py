@@ -15,13 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import multiprocessing
-import multiprocessing.connection
 import traceback
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pywats_client.converters.base import (
     ConversionError,
@@ -31,6 +28,11 @@ from pywats_client.converters.base import (
 )
 from pywats_client.converters.execution import ConvertedReport, run_conversion
 from pywats_client.converters.registry import ConverterSpec, LoadedConverter, load_spec
+
+if TYPE_CHECKING:
+    import multiprocessing.connection
+    import multiprocessing.context
+    from multiprocessing.process import BaseProcess
 
 _JOIN_SECONDS = 5.0
 _START_SECONDS = 120.0
@@ -143,9 +145,8 @@ class WorkerPool:
     size: int = 2
     timeout: float = 60.0
     max_tasks: int = 1000
-    _context: multiprocessing.context.SpawnContext = field(
-        default_factory=lambda: multiprocessing.get_context("spawn")
-    )
+    # multiprocessing loads with the first worker: built-in converters never start one.
+    _context: multiprocessing.context.SpawnContext | None = None
     _idle: list[_Worker] = field(default_factory=list)
     _started: int = 0
     _free: asyncio.Semaphore | None = None
@@ -175,9 +176,16 @@ class WorkerPool:
             self._idle.append(worker)
             return reports
 
+    def _spawn_context(self) -> multiprocessing.context.SpawnContext:
+        if self._context is None:
+            import multiprocessing
+
+            self._context = multiprocessing.get_context("spawn")
+        return self._context
+
     def _spawn(self) -> _Worker:
         self._started += 1
-        return _start_worker(self._context)
+        return _start_worker(self._spawn_context())
 
     def _run(self, worker: _Worker, task: ConversionTask, timeout: float) -> list[ConvertedReport]:
         try:
@@ -208,7 +216,7 @@ class WorkerPool:
     def _replace(self, worker: _Worker, *, kill: bool) -> None:
         """Stop ``worker`` and put a fresh process into the same slot object."""
         worker.stop(kill=kill)
-        fresh = _start_worker(self._context)
+        fresh = _start_worker(self._spawn_context())
         worker.process, worker.conn, worker.served = fresh.process, fresh.conn, 0
         self.restarts += 1
 

@@ -44,7 +44,8 @@ sys.exit(main(sys.argv[4:]))
 # Packages an idle service must not carry: argument parsers and the CLI's presentation
 # stack (a plain ``run`` line needs neither), the report model and
 # the XML parser (only a submitted WSXF/WSTF file needs them), the converters (only watch
-# folders need them), the emulator and the GUI toolkit.
+# folders need them), their worker processes (only a non-built-in converter needs one), the
+# emulator and the GUI toolkit.
 NOT_AT_IDLE = (
     "argparse",
     "typer",
@@ -58,6 +59,7 @@ NOT_AT_IDLE = (
     "defusedxml",
     "xml",
     "pywats_client.converters",
+    "multiprocessing",
     "pywats_emulator",
     "PySide6",
 )
