@@ -36,27 +36,29 @@ _AFTER_ROOT = _aliases_after(UUTReport, "root")
 _AFTER_STEPS = _aliases_after(Step, "steps")
 
 
+class _TooFewPlainSteps(Exception):
+    """Raised inside the walk once other steps clearly outnumber plain ones."""
+
+
+# Dumping other steps one by one costs more than pydantic's single pass; past this many
+# (and more than the plain steps seen so far) the walk gives up.
+_OTHER_STEP_ALLOWANCE = 16
+
+
 def uut_json(report: UUTReport) -> str | None:
     """The report's compact WSJF text, or None when this writer does not apply.
 
-    Applies to a :class:`UUTReport` whose step tree is at least half plain numeric
-    steps; the caller falls back to ``model_dump_json`` on None.
+    Applies to a :class:`UUTReport` whose step tree is mostly plain numeric steps; the
+    caller falls back to ``model_dump_json`` on None.
     """
     root = report.root
     if type(report) is not UUTReport or root is None or "root" not in report.model_fields_set:
         return None  # only the exact UUTReport's field order is known here
-    steps = root.iter_tree()
-    plain: dict[int, dict[str, Any]] = {}
-    for step in steps:
-        value = _plain_step_value(step)
-        if value is not None:
-            plain[id(step)] = value
-    if len(plain) * 2 < len(steps):
-        return None  # mostly other steps (e.g. parsed exports): pydantic alone is faster
+    walk = _Walk()
     try:
-        root_value = _step_value(root, plain)
-    except RecursionError:
-        return None  # very deep trees: pydantic's serialiser reports it its own way
+        root_value = walk.step_value(root)
+    except (_TooFewPlainSteps, RecursionError):
+        return None  # parsed exports, very deep trees: pydantic's serialiser alone
     header = report.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"root"})
     tree = _insert_before(header, "root", root_value, _AFTER_ROOT, report.__pydantic_extra__)
     return to_json(tree, inf_nan_mode="strings").decode()
@@ -83,17 +85,28 @@ def _insert_before(
     return out
 
 
-def _step_value(step: Step, plain: dict[int, dict[str, Any]]) -> Any:
-    """The step's JSON value: its plain dict if it has one, else the model's own dump."""
-    value = plain.get(id(step))
-    if value is not None:
-        return value
-    children = step.steps
-    if not children or "steps" not in step.model_fields_set:
-        return step.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    dumped = step.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"steps"})
-    values = [_step_value(child, plain) for child in children]
-    return _insert_before(dumped, "steps", values, _AFTER_STEPS, step.__pydantic_extra__)
+class _Walk:
+    """One pass over a step tree, counting plain and other steps as it goes."""
+
+    def __init__(self) -> None:
+        self.plain = 0
+        self.other = 0
+
+    def step_value(self, step: Step) -> Any:
+        """The step's JSON value: its plain dict if it has one, else the model's own dump."""
+        value = _plain_step_value(step)
+        if value is not None:
+            self.plain += 1
+            return value
+        self.other += 1
+        if self.other > _OTHER_STEP_ALLOWANCE and self.other > self.plain:
+            raise _TooFewPlainSteps
+        children = step.steps
+        if not children or "steps" not in step.model_fields_set:
+            return step.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        dumped = step.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"steps"})
+        values = [self.step_value(child) for child in children]
+        return _insert_before(dumped, "steps", values, _AFTER_STEPS, step.__pydantic_extra__)
 
 
 def _plain_step_value(step: Step) -> dict[str, Any] | None:
