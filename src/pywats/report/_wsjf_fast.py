@@ -42,7 +42,7 @@ class _TooFewPlainSteps(Exception):
 
 # Dumping other steps one by one costs more than pydantic's single pass; past this many
 # (and more than the plain steps seen so far) the walk gives up.
-_OTHER_STEP_ALLOWANCE = 16
+_OTHER_STEP_ALLOWANCE = 8
 
 
 def uut_json(report: UUTReport) -> str | None:
