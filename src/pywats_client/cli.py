@@ -17,7 +17,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 _CONFIG_OPTION = ("--config", "-c")
 _PORT_OPTION = ("--control-port",)
@@ -137,19 +136,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
-
-
-def __getattr__(name: str) -> Any:
-    """The typer application and its commands (``app``, ``status_lines``, …) load on first
-    use, from :mod:`pywats_client.cli_app`."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    from pywats_client import cli_app
-
-    try:
-        return getattr(cli_app, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 if __name__ == "__main__":

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner, Result
 
-from pywats_client.cli import app
+from pywats_client.cli_app import app
 from pywats_client.config import write_token
+
+# A test's `station` fixture: builds a station folder and returns its config path.
+StationFactory = Callable[..., Path]
 
 # Nothing listens here: a connection is refused at once (port 9 is "discard", never served).
 DEAD_SERVER = "http://127.0.0.1:9"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import write_station
-
-StationFactory = Callable[..., Path]
+from cli_helpers import StationFactory, write_station
 
 
 @pytest.fixture

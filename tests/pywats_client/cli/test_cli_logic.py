@@ -13,7 +13,8 @@ from pywats.exceptions import (
     ReportFormatError,
     WatsConnectionError,
 )
-from pywats_client.cli import run_exit_code, status_lines
+from pywats_client.cli import run_exit_code
+from pywats_client.cli_app import status_lines
 from pywats_client.cli_config import (
     REDACTED,
     key_parts,

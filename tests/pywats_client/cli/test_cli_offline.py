@@ -10,10 +10,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from cli_helpers import invoke, write_station
+from cli_helpers import StationFactory, invoke, write_station
 from rich.console import Console
 
-from conftest import StationFactory
 from pywats_client.cli_common import CliOptions
 from pywats_client.cli_submit import submit_files
 from pywats_client.config import load_config, write_token
