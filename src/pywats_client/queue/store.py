@@ -216,9 +216,7 @@ class ReportQueue:
         except BaseException:
             self._release(rid)
             raise
-        with self._lock:
-            self._index.put(name)
-        self._release(rid, refused_bytes=0)
+        self._release(rid, refused_bytes=0, installed=name)
         _log.debug("accepted report %s", rid)
         return AcceptResult(QueueEntry.from_name(name, meta), duplicate=False)
 
@@ -254,8 +252,15 @@ class ReportQueue:
             name = EntryName(accepted_us, rid, len(data), int(now * 1000), EntryState.QUEUED)
             return name, data, meta
 
-    def _release(self, rid: str, refused_bytes: int | None = None) -> None:
+    def _release(
+        self, rid: str, refused_bytes: int | None = None, installed: EntryName | None = None
+    ) -> None:
+        """End a reservation; an installed entry joins the index in the same step, so no
+        admission check ever counts it twice (in flight and pending) or not at all."""
         with self._accept_cond:
+            if installed is not None:
+                with self._lock:
+                    self._index.put(installed)
             self._in_flight.pop(rid, None)
             if refused_bytes is not None:
                 self._last_refused_bytes = refused_bytes
